@@ -1,0 +1,96 @@
+package org.lafia.platform;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The one data source of a Lafia node. With no {@code lafia.db.url} it starts an embedded
+ * PostgreSQL 17 whose cluster lives in {@code lafia.db.data-dir}, so the README's run command
+ * needs nothing installed; with a URL it connects to the ministry's own server.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DatabaseConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  EmbeddedDatabase embeddedDatabase(DatabaseProperties props) {
+    if (!props.embedded()) return EmbeddedDatabase.none();
+    Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("pg");
+    try {
+      Files.createDirectories(dir);
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setServerConfig("max_connections", "200")
+              .setServerConfig("shared_buffers", "512MB")
+              .setServerConfig("work_mem", "16MB")
+              .setServerConfig("maintenance_work_mem", "256MB")
+              .setServerConfig("max_wal_size", "4GB")
+              .setServerConfig("checkpoint_timeout", "15min")
+              .setServerConfig("jit", "off")
+              .start();
+      log.info("Embedded PostgreSQL 17 started on port {} with data in {}", pg.getPort(), dir);
+      return new EmbeddedDatabase(pg);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  @Bean(destroyMethod = "close")
+  DataSource dataSource(DatabaseProperties props, EmbeddedDatabase embedded) {
+    HikariConfig cfg = new HikariConfig();
+    if (props.embedded()) {
+      cfg.setJdbcUrl(embedded.jdbcUrl());
+      cfg.setUsername("postgres");
+      cfg.setPassword("");
+    } else {
+      cfg.setJdbcUrl(props.url());
+      cfg.setUsername(props.user());
+      cfg.setPassword(props.password());
+    }
+    cfg.setMaximumPoolSize(props.poolSize());
+    cfg.setPoolName("lafia");
+    // Server-side prepared statements from the first execution: the hot paths are few and repeated.
+    cfg.addDataSourceProperty("prepareThreshold", "1");
+    cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+    cfg.addDataSourceProperty("ApplicationName", "lafia");
+    return new HikariDataSource(cfg);
+  }
+
+  /** Handle on the embedded server, or nothing when an external server is configured. */
+  public static final class EmbeddedDatabase implements AutoCloseable {
+    private final EmbeddedPostgres pg;
+
+    private EmbeddedDatabase(EmbeddedPostgres pg) {
+      this.pg = pg;
+    }
+
+    static EmbeddedDatabase none() {
+      return new EmbeddedDatabase(null);
+    }
+
+    String jdbcUrl() {
+      return pg.getJdbcUrl("postgres", "postgres");
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (pg != null) {
+        pg.close();
+        log.info("Embedded PostgreSQL stopped");
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package org.lafia.platform;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where Lafia keeps its data ({@code lafia.db.*}).
+ *
+ * @param url external PostgreSQL JDBC URL; empty means "run the embedded PostgreSQL"
+ * @param user user for the external server
+ * @param password password for the external server
+ * @param dataDir directory of the embedded PostgreSQL's cluster; survives restarts
+ * @param poolSize maximum JDBC connections of this node
+ */
+@ConfigurationProperties(prefix = "lafia.db")
+public record DatabaseProperties(
+    String url, String user, String password, String dataDir, Integer poolSize) {
+
+  public DatabaseProperties {
+    if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
+    if (poolSize == null || poolSize < 2) poolSize = 16;
+  }
+
+  public boolean embedded() {
+    return url == null || url.isBlank();
+  }
+}

@@ -1,0 +1,18 @@
+package org.lafia;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * One Spring context (and so one embedded PostgreSQL) shared by every HTTP test of the JVM: the
+ * annotation is identical everywhere, so Spring's context cache reuses it.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"lafia.db.data-dir=target/test-db/shared"})
+public @interface LafiaTest {}
