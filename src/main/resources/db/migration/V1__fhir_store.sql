@@ -56,7 +56,7 @@ create table fhir_sp_ref (
   tgt_type text,           -- null for an absolute URL outside this server or a canonical
   tgt_id   text   not null -- the id, or the whole URL when tgt_type is null
 );
-create index fhir_sp_ref_val on fhir_sp_ref (sp, tgt_id);
+create index fhir_sp_ref_val on fhir_sp_ref (tgt_id, sp);
 create index fhir_sp_ref_pid on fhir_sp_ref (pid);
 
 create table fhir_sp_date (

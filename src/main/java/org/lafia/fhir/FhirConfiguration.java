@@ -1,0 +1,32 @@
+package org.lafia.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import javax.sql.DataSource;
+import org.lafia.fhir.rest.FhirServices;
+import org.lafia.fhir.rest.FhirServlet;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The FHIR R4 context (built once: it is expensive) and the API servlet at {@code /fhir/*}. */
+@Configuration(proxyBeanMethods = false)
+public class FhirConfiguration {
+
+  @Bean
+  public FhirContext fhirContext() {
+    return FhirContext.forR4Cached();
+  }
+
+  @Bean
+  public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props) {
+    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes());
+  }
+
+  @Bean
+  public ServletRegistrationBean<FhirServlet> fhirServlet(FhirServices services) {
+    ServletRegistrationBean<FhirServlet> reg = new ServletRegistrationBean<>(new FhirServlet(services), "/fhir/*");
+    reg.setName("fhir");
+    reg.setLoadOnStartup(1);
+    return reg;
+  }
+}

@@ -1,0 +1,412 @@
+package org.lafia.fhir.index;
+
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Enumeration;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Range;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Timing;
+import org.hl7.fhir.r4.model.UriType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a resource into its search values. Each parameter's FHIRPath expression is compiled once
+ * into walks over HAPI's element definitions (the common shapes: {@code A.b.c}, {@code as Type},
+ * {@code where(resolve() is T)}, {@code where(x='y')}); only the rare expressions outside those
+ * shapes are evaluated by HAPI's FHIRPath engine. Dates without a time zone are read as UTC.
+ */
+public final class IndexExtractor {
+  private static final Logger log = LoggerFactory.getLogger(IndexExtractor.class);
+  /** Longest text kept in an indexed column: keeps every btree entry far below PostgreSQL's limit. */
+  static final int MAX_INDEXED = 256;
+
+  static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+
+  private static final String SEG = "[A-Za-z]+(?:\\.[A-Za-z]+)*";
+  private static final Pattern SIMPLE = Pattern.compile("^(" + SEG + ")$");
+  private static final Pattern AS = Pattern.compile("^(" + SEG + ") as ([A-Za-z]+)$");
+  private static final Pattern AS_FN = Pattern.compile("^(" + SEG + ")\\.(?:as|ofType)\\(([A-Za-z]+)\\)$");
+  private static final Pattern RESOLVE =
+      Pattern.compile("^(" + SEG + ")\\.where\\(resolve\\(\\) is ([A-Za-z]+)\\)$");
+  private static final Pattern WHERE_EQ =
+      Pattern.compile("^(" + SEG + ")\\.where\\(([A-Za-z]+) ?= ?'([^']*)'\\)$");
+  private static final Pattern AS_THEN =
+      Pattern.compile("^\\((" + SEG + ") as ([A-Za-z]+)\\)\\.(" + SEG + ")$");
+
+  private final FhirContext ctx;
+  private final SearchParamRegistry registry;
+  private final Map<String, List<Compiled>> byType = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Map<String, BaseRuntimeChildDefinition>> children =
+      new ConcurrentHashMap<>();
+  private final ThreadLocal<IFhirPath> fhirPath;
+
+  public IndexExtractor(FhirContext ctx, SearchParamRegistry registry) {
+    this.ctx = ctx;
+    this.registry = registry;
+    this.fhirPath = ThreadLocal.withInitial(ctx::newFhirPath);
+    int fast = 0, slow = 0;
+    for (String type : registry.resourceTypes()) {
+      List<Compiled> list = new ArrayList<>();
+      for (SearchParam sp : registry.params(type).values()) {
+        if (sp.isResourceTable()
+            || sp.type() == RestSearchParameterTypeEnum.COMPOSITE
+            || sp.type() == RestSearchParameterTypeEnum.SPECIAL
+            || sp.type() == RestSearchParameterTypeEnum.HAS
+            || sp.path() == null
+            || sp.path().isBlank()) continue;
+        Compiled c = compile(type, sp);
+        if (c.paths.isEmpty() && c.fallback.isEmpty()) continue;
+        fast += c.paths.size();
+        slow += c.fallback.size();
+        list.add(c);
+      }
+      byType.put(type, List.copyOf(list));
+    }
+    log.info("Search value extractors: {} compiled paths, {} FHIRPath fallbacks", fast, slow);
+  }
+
+  /** A path compiled into steps from the resource root. */
+  private record Walk(String[] steps, String asType, String resolveType, String whereChild,
+      String whereValue, String[] thenSteps) {}
+
+  private record Compiled(SearchParam sp, List<Walk> paths, List<String> fallback) {}
+
+  private Compiled compile(String type, SearchParam sp) {
+    List<Walk> walks = new ArrayList<>();
+    List<String> fallback = new ArrayList<>();
+    for (String raw : splitUnion(sp.path())) {
+      String part = stripParens(raw.trim());
+      String root = part.split("[.\\s(]", 2)[0];
+      if (!root.equals(type) && !root.equals("Resource") && !root.equals("DomainResource")) continue;
+      Matcher m;
+      if ((m = SIMPLE.matcher(part)).matches()) {
+        walks.add(new Walk(steps(m.group(1)), null, null, null, null, null));
+      } else if ((m = AS.matcher(part)).matches() || (m = AS_FN.matcher(part)).matches()) {
+        walks.add(new Walk(steps(m.group(1)), m.group(2), null, null, null, null));
+      } else if ((m = RESOLVE.matcher(part)).matches()) {
+        walks.add(new Walk(steps(m.group(1)), null, m.group(2), null, null, null));
+      } else if ((m = WHERE_EQ.matcher(part)).matches()) {
+        walks.add(new Walk(steps(m.group(1)), null, null, m.group(2), m.group(3), null));
+      } else if ((m = AS_THEN.matcher(part)).matches()) {
+        walks.add(new Walk(steps(m.group(1)), m.group(2), null, null, null, m.group(3).split("\\.")));
+      } else {
+        fallback.add(part);
+      }
+    }
+    return new Compiled(sp, walks, fallback);
+  }
+
+  private static String[] steps(String dotted) {
+    String[] all = dotted.split("\\.");
+    String[] rest = new String[all.length - 1];
+    System.arraycopy(all, 1, rest, 0, rest.length);
+    return rest;
+  }
+
+  static List<String> splitUnion(String expr) {
+    List<String> out = new ArrayList<>();
+    int depth = 0, start = 0;
+    boolean quoted = false;
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '\'') quoted = !quoted;
+      else if (!quoted && c == '(') depth++;
+      else if (!quoted && c == ')') depth--;
+      else if (!quoted && depth == 0 && c == '|') {
+        out.add(expr.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(expr.substring(start));
+    return out;
+  }
+
+  private static String stripParens(String s) {
+    while (s.startsWith("(") && s.endsWith(")") && balancedInside(s)) s = s.substring(1, s.length() - 1).trim();
+    return s;
+  }
+
+  private static boolean balancedInside(String s) {
+    int depth = 0;
+    for (int i = 0; i < s.length() - 1; i++) {
+      if (s.charAt(i) == '(') depth++;
+      else if (s.charAt(i) == ')') depth--;
+      if (depth == 0) return false;
+    }
+    return true;
+  }
+
+  /** All search values of a resource. */
+  public IndexRows extract(IBaseResource resource) {
+    IndexRows rows = new IndexRows();
+    String type = ctx.getResourceType(resource);
+    for (Compiled c : byType.getOrDefault(type, List.of())) {
+      List<IBase> values = new ArrayList<>();
+      for (Walk w : c.paths) evaluate(resource, w, values);
+      for (String expr : c.fallback) {
+        try {
+          values.addAll(fhirPath.get().evaluate(resource, expr, IBase.class));
+        } catch (RuntimeException e) {
+          log.debug("FHIRPath {} failed on {}: {}", expr, type, e.getMessage());
+        }
+      }
+      for (IBase v : values) add(rows, c.sp, v);
+    }
+    return rows;
+  }
+
+  private void evaluate(IBaseResource resource, Walk w, List<IBase> out) {
+    List<IBase> current = List.of(resource);
+    current = walk(current, w.steps);
+    if (w.asType != null) {
+      List<IBase> filtered = new ArrayList<>();
+      for (IBase v : current) if (isType(v, w.asType)) filtered.add(v);
+      current = filtered;
+      if (w.thenSteps != null) current = walk(current, w.thenSteps);
+    }
+    if (w.whereChild != null) {
+      List<IBase> filtered = new ArrayList<>();
+      for (IBase v : current) {
+        for (IBase child : walk(List.of(v), new String[] {w.whereChild})) {
+          if (child instanceof IPrimitiveType<?> p && w.whereValue.equals(p.getValueAsString())) {
+            filtered.add(v);
+            break;
+          }
+        }
+      }
+      current = filtered;
+    }
+    if (w.resolveType != null) {
+      List<IBase> filtered = new ArrayList<>();
+      for (IBase v : current) {
+        if (v instanceof Reference r && w.resolveType.equals(referenceType(r))) filtered.add(v);
+      }
+      current = filtered;
+    }
+    out.addAll(current);
+  }
+
+  private static String referenceType(Reference r) {
+    if (r.getReferenceElement().hasResourceType()) return r.getReferenceElement().getResourceType();
+    if (r.getResource() != null) return r.getResource().fhirType();
+    return r.getType();
+  }
+
+  private List<IBase> walk(List<IBase> start, String[] steps) {
+    List<IBase> current = start;
+    for (String step : steps) {
+      List<IBase> next = new ArrayList<>();
+      for (IBase e : current) {
+        BaseRuntimeChildDefinition child = child(e, step);
+        if (child != null) next.addAll(child.getAccessor().getValues(e));
+      }
+      current = next;
+      if (current.isEmpty()) break;
+    }
+    return current;
+  }
+
+  private BaseRuntimeChildDefinition child(IBase element, String name) {
+    Map<String, BaseRuntimeChildDefinition> forClass =
+        children.computeIfAbsent(element.getClass(), k -> new ConcurrentHashMap<>());
+    BaseRuntimeChildDefinition found = forClass.get(name);
+    if (found != null) return found;
+    BaseRuntimeElementDefinition<?> def =
+        element instanceof IBaseResource r
+            ? ctx.getResourceDefinition(r)
+            : ctx.getElementDefinition(element.getClass());
+    if (!(def instanceof BaseRuntimeElementCompositeDefinition<?> comp)) return null;
+    found = comp.getChildByName(name);
+    if (found == null) found = comp.getChildByName(name + "[x]");
+    if (found != null) forClass.put(name, found);
+    return found;
+  }
+
+  private boolean isType(IBase v, String typeName) {
+    if (typeName.equals("Quantity") && v instanceof Quantity) return true;
+    BaseRuntimeElementDefinition<?> def = ctx.getElementDefinition(v.getClass());
+    return def != null && def.getName().equalsIgnoreCase(typeName);
+  }
+
+  // ---- values to rows -------------------------------------------------------------------
+
+  private void add(IndexRows rows, SearchParam sp, IBase v) {
+    int code = sp.code();
+    switch (sp.type()) {
+      case STRING -> addString(rows, code, v);
+      case TOKEN -> addToken(rows, code, v);
+      case REFERENCE -> addReference(rows, code, v);
+      case DATE -> addDate(rows, code, v);
+      case NUMBER -> addNumber(rows, code, v);
+      case QUANTITY -> addQuantity(rows, code, v);
+      case URI -> {
+        if (v instanceof IPrimitiveType<?> p && p.getValueAsString() != null) {
+          rows.uris.add(new IndexRows.Uri(code, cut(p.getValueAsString())));
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static void str(IndexRows rows, int code, String s) {
+    if (s == null || s.isBlank()) return;
+    rows.strings.add(new IndexRows.Str(code, cut(TextNormalizer.normalize(s)), s));
+  }
+
+  private static void addString(IndexRows rows, int code, IBase v) {
+    if (v instanceof HumanName n) {
+      str(rows, code, n.getFamily());
+      n.getGiven().forEach(g -> str(rows, code, g.getValue()));
+      n.getPrefix().forEach(g -> str(rows, code, g.getValue()));
+      n.getSuffix().forEach(g -> str(rows, code, g.getValue()));
+      str(rows, code, n.getText());
+    } else if (v instanceof Address a) {
+      a.getLine().forEach(l -> str(rows, code, l.getValue()));
+      str(rows, code, a.getCity());
+      str(rows, code, a.getDistrict());
+      str(rows, code, a.getState());
+      str(rows, code, a.getPostalCode());
+      str(rows, code, a.getCountry());
+      str(rows, code, a.getText());
+    } else if (v instanceof ContactPoint cp) {
+      str(rows, code, cp.getValue());
+    } else if (v instanceof CodeableConcept cc) {
+      str(rows, code, cc.getText());
+    } else if (v instanceof IPrimitiveType<?> p) {
+      str(rows, code, p.getValueAsString());
+    }
+  }
+
+  private static void token(IndexRows rows, int code, String sys, String value, String text) {
+    if ((value == null || value.isEmpty()) && (text == null || text.isEmpty())) return;
+    rows.tokens.add(
+        new IndexRows.Token(
+            code,
+            sys == null || sys.isEmpty() ? null : cut(sys),
+            value == null || value.isEmpty() ? null : cut(value),
+            text == null || text.isEmpty() ? null : cut(TextNormalizer.normalize(text))));
+  }
+
+  private static void addToken(IndexRows rows, int code, IBase v) {
+    if (v instanceof CodeableConcept cc) {
+      String text = cc.getText();
+      for (Coding c : cc.getCoding()) {
+        token(rows, code, c.getSystem(), c.getCode(), text != null ? text : c.getDisplay());
+      }
+      if (cc.getCoding().isEmpty()) token(rows, code, null, null, text);
+    } else if (v instanceof Coding c) {
+      token(rows, code, c.getSystem(), c.getCode(), c.getDisplay());
+    } else if (v instanceof Identifier id) {
+      token(rows, code, id.getSystem(), id.getValue(), id.getType().getText());
+    } else if (v instanceof ContactPoint cp) {
+      token(rows, code, null, cp.getValue(), null);
+    } else if (v instanceof Enumeration<?> en) {
+      token(rows, code, en.getSystem(), en.getValueAsString(), null);
+    } else if (v instanceof BooleanType b) {
+      if (b.getValue() != null) token(rows, code, null, b.getValue().toString(), null);
+    } else if (v instanceof IPrimitiveType<?> p) {
+      token(rows, code, null, p.getValueAsString(), null);
+    }
+  }
+
+  private static void addReference(IndexRows rows, int code, IBase v) {
+    String ref = null;
+    if (v instanceof Reference r) {
+      ref = r.getReference();
+    } else if (v instanceof UriType u) {
+      ref = u.getValue(); // canonical / uri references
+    }
+    if (ref == null || ref.isBlank() || ref.startsWith("#")) return;
+    LocalReference local = LocalReference.parse(ref);
+    if (local != null) {
+      rows.refs.add(new IndexRows.Ref(code, local.type(), cut(local.id())));
+    } else {
+      rows.refs.add(new IndexRows.Ref(code, null, cut(ref)));
+    }
+  }
+
+  private static void addDate(IndexRows rows, int code, IBase v) {
+    if (v instanceof BaseDateTimeType d) {
+      Instant[] r = range(d);
+      if (r != null) rows.dates.add(new IndexRows.DateRange(code, r[0], r[1]));
+    } else if (v instanceof Period p) {
+      Instant[] s = p.hasStart() ? range(p.getStartElement()) : null;
+      Instant[] e = p.hasEnd() ? range(p.getEndElement()) : null;
+      if (s == null && e == null) return;
+      rows.dates.add(new IndexRows.DateRange(code, s == null ? MIN : s[0], e == null ? MAX : e[1]));
+    } else if (v instanceof Timing t) {
+      for (var ev : t.getEvent()) addDate(rows, code, ev);
+      if (t.hasRepeat() && t.getRepeat().hasBoundsPeriod()) addDate(rows, code, t.getRepeat().getBoundsPeriod());
+    }
+  }
+
+  /** First and last instant of a date at its precision ("2020-03" → March 1st to 31st). */
+  public static Instant[] range(BaseDateTimeType d) {
+    Date value = d.getValue();
+    if (value == null) return null;
+    TemporalPrecisionEnum precision = d.getPrecision();
+    Instant lo = value.toInstant();
+    Instant hi =
+        precision == TemporalPrecisionEnum.MILLI
+            ? lo
+            : precision.add(value, 1).toInstant().minusMillis(1);
+    return new Instant[] {lo, hi};
+  }
+
+  private static void addNumber(IndexRows rows, int code, IBase v) {
+    if (v instanceof DecimalType d && d.getValue() != null) {
+      rows.numbers.add(new IndexRows.Num(code, d.getValue()));
+    } else if (v instanceof IntegerType i && i.getValue() != null) {
+      rows.numbers.add(new IndexRows.Num(code, BigDecimal.valueOf(i.getValue())));
+    }
+  }
+
+  private static void addQuantity(IndexRows rows, int code, IBase v) {
+    if (v instanceof Quantity q && q.getValue() != null) {
+      String c = q.hasCode() ? q.getCode() : q.getUnit();
+      rows.quantities.add(new IndexRows.Qty(code, cut(q.getSystem()), cut(c), q.getValue()));
+    } else if (v instanceof Money m && m.getValue() != null) {
+      rows.quantities.add(new IndexRows.Qty(code, "urn:iso:std:iso:4217", m.getCurrency(), m.getValue()));
+    } else if (v instanceof Range r) {
+      if (r.hasLow()) addQuantity(rows, code, r.getLow());
+      if (r.hasHigh()) addQuantity(rows, code, r.getHigh());
+    }
+  }
+
+  static String cut(String s) {
+    if (s == null || s.length() <= MAX_INDEXED) return s;
+    return s.substring(0, MAX_INDEXED);
+  }
+}

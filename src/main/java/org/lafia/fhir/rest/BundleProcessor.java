@@ -1,0 +1,296 @@
+package org.lafia.fhir.rest;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.lafia.fhir.store.StoredResource;
+
+/**
+ * {@code transaction} and {@code batch} Bundles. A transaction is one database transaction: ids
+ * are assigned first, {@code urn:uuid:} and conditional references resolved (each distinct
+ * condition once), entries run in the order the specification prescribes (DELETE, POST,
+ * PUT/PATCH, GET) and all rows are written together at the end — or nothing is, whichever entry
+ * fails. A batch runs each entry as its own transaction.
+ */
+final class BundleProcessor {
+  private final FhirServices fhir;
+  private final FhirServlet servlet;
+
+  BundleProcessor(FhirServices fhir, FhirServlet servlet) {
+    this.fhir = fhir;
+    this.servlet = servlet;
+  }
+
+  void process(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
+    byte[] body = req.body();
+    if (body.length == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
+    IBaseResource parsed = fhir.parseBody(body, req.bodyIsXml());
+    if (!(parsed instanceof Bundle bundle)) {
+      throw FhirError.badRequest("POST to the base takes a Bundle of type transaction or batch, not a "
+          + fhir.ctx().getResourceType(parsed) + ".");
+    }
+    Bundle.BundleType type = bundle.getType();
+    if (type != Bundle.BundleType.TRANSACTION && type != Bundle.BundleType.BATCH) {
+      throw FhirError.badRequest("Bundle.type must be transaction or batch (was " + (type == null ? "missing" : type.toCode()) + ").");
+    }
+    boolean representation = "representation".equals(req.preferReturn());
+    List<BundleEntryComponent> entries = bundle.getEntry();
+    List<Responses.Entry> out;
+    if (type == Bundle.BundleType.TRANSACTION) {
+      out = run(req, entries, representation);
+    } else {
+      out = new ArrayList<>();
+      for (BundleEntryComponent e : entries) {
+        try {
+          out.addAll(run(req, List.of(e), representation));
+        } catch (FhirError err) {
+          out.add(failed(err.status(), err.issueCode(), err.getMessage()));
+        } catch (org.lafia.fhir.search.BadSearch err) {
+          out.add(failed(400, "invalid", err.getMessage()));
+        } catch (SQLException err) {
+          FhirError m = FhirServlet.mapSql(err);
+          out.add(failed(m.status(), m.issueCode(), m.getMessage()));
+        }
+      }
+    }
+    servlet.responses().bundle(req, resp, type == Bundle.BundleType.TRANSACTION ? "transaction-response" : "batch-response",
+        null, req.base, null, out);
+  }
+
+  private static Responses.Entry failed(int status, String code, String message) {
+    return new Responses.Entry(null, null, Responses.outcome("error", code, message), null, null, null,
+        status + " " + reason(status), null, null, null);
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 201 -> "Created";
+      case 204 -> "No Content";
+      case 400 -> "Bad Request";
+      case 404 -> "Not Found";
+      case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 412 -> "Precondition Failed";
+      case 422 -> "Unprocessable Entity";
+      default -> "";
+    };
+  }
+
+  /** A parsed entry request: method, resource type, id or criteria. */
+  private record Target(HTTPVerb method, String type, String id, String criteria) {}
+
+  private Target target(int index, BundleEntryComponent e) {
+    if (!e.hasRequest() || e.getRequest().getMethod() == null || !e.getRequest().hasUrl()) {
+      throw FhirError.badRequest("Entry #" + index + " has no request method and url.");
+    }
+    HTTPVerb method = e.getRequest().getMethod();
+    String url = e.getRequest().getUrl();
+    if (url.startsWith("/")) url = url.substring(1);
+    int q = url.indexOf('?');
+    String path = q < 0 ? url : url.substring(0, q);
+    String criteria = q < 0 ? null : url.substring(q + 1);
+    String[] parts = path.split("/");
+    String type = parts[0];
+    if (!fhir.registry().isResourceType(type)) {
+      throw FhirError.badRequest("Entry #" + index + ": unknown resource type in url '" + e.getRequest().getUrl() + "'.");
+    }
+    String id = parts.length > 1 ? parts[1] : null;
+    if (id != null && !WriteSession.ID.matcher(id).matches()) {
+      throw FhirError.badRequest("Entry #" + index + ": '" + id + "' is not a valid id.");
+    }
+    if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && e.getResource() == null) {
+      throw FhirError.badRequest("Entry #" + index + " (" + method.toCode() + " " + url + ") has no resource.");
+    }
+    if ((method == HTTPVerb.PUT || method == HTTPVerb.DELETE || method == HTTPVerb.PATCH) && id == null && criteria == null) {
+      throw FhirError.badRequest("Entry #" + index + " (" + method.toCode() + " " + url + ") names neither an id nor criteria.");
+    }
+    return new Target(method, type, id, criteria);
+  }
+
+  private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation)
+      throws SQLException {
+    int n = entries.size();
+    Target[] targets = new Target[n];
+    for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i));
+    Responses.Entry[] results = new Responses.Entry[n];
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      Map<String, String> idMap = new HashMap<>();
+      String[] assigned = new String[n];
+      StoredResource[] existing = new StoredResource[n];
+      int creates = 0;
+      // 1. Ids: new ones for creates, matches for conditional creates and updates.
+      for (int i = 0; i < n; i++) {
+        BundleEntryComponent e = entries.get(i);
+        Target t = targets[i];
+        String fullUrl = e.getFullUrl();
+        try {
+          if (t.method() == HTTPVerb.POST) {
+            String ine = e.getRequest().getIfNoneExist();
+            String match = ine == null || ine.isBlank() ? null : s.matchOne(t.type(), ine, "ifNoneExist");
+            if (match != null) {
+              existing[i] = fhir.store().current(s.connection(), t.type(), match);
+              if (fullUrl != null) idMap.put(fullUrl, t.type() + "/" + match);
+            } else {
+              assigned[i] = UUID.randomUUID().toString();
+              creates++;
+              if (fullUrl != null) idMap.put(fullUrl, t.type() + "/" + assigned[i]);
+            }
+          } else if (t.method() == HTTPVerb.PUT) {
+            String id = t.id();
+            if (id == null) {
+              id = s.matchOne(t.type(), t.criteria(), "conditional update");
+              if (id == null) {
+                String bodyId = e.getResource().getIdElement().getIdPart();
+                id = bodyId != null && !bodyId.isEmpty() ? bodyId : UUID.randomUUID().toString();
+              }
+              e.getResource().setId(id);
+            }
+            assigned[i] = id;
+            creates++;
+            if (fullUrl != null) idMap.put(fullUrl, t.type() + "/" + id);
+          }
+        } catch (FhirError err) {
+          throw entryError(i, entries.get(i), err);
+        }
+      }
+      s.reservePids(creates);
+      // 2. References: urn:uuid and fullUrls to assigned ids, conditional references to matches.
+      ResourceInspector.Inspection[] inspections = new ResourceInspector.Inspection[n];
+      Map<String, String> conditional = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        Resource r = entries.get(i).getResource();
+        if (r == null || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
+        inspections[i] = fhir.inspector().inspect(r);
+        for (Reference ref : inspections[i].references()) {
+          String v = ref.getReference();
+          if (v == null || v.startsWith("#")) continue;
+          String mapped = idMap.get(v);
+          if (mapped != null) {
+            ref.setReference(mapped);
+          } else if (v.startsWith("urn:uuid:") || v.startsWith("urn:oid:")) {
+            throw entryError(i, entries.get(i), FhirError.badRequest("Reference '" + v
+                + "' names no entry of this transaction (no entry has that fullUrl)."));
+          } else if (v.matches("^[A-Z][A-Za-z]+\\?.+")) {
+            String key = v;
+            String resolved = conditional.get(key);
+            if (resolved == null) {
+              String type = v.substring(0, v.indexOf('?'));
+              if (!fhir.registry().isResourceType(type)) {
+                throw entryError(i, entries.get(i), FhirError.badRequest("Unknown type in conditional reference '" + v + "'."));
+              }
+              String id;
+              try {
+                id = s.matchOne(type, v.substring(v.indexOf('?') + 1), "conditional reference");
+              } catch (FhirError err) {
+                throw entryError(i, entries.get(i), err);
+              }
+              if (id == null) {
+                throw entryError(i, entries.get(i), FhirError.unprocessable("Conditional reference '" + v
+                    + "' matches no resource."));
+              }
+              resolved = type + "/" + id;
+              conditional.put(key, resolved);
+            }
+            ref.setReference(resolved);
+          }
+        }
+      }
+      // 3. Entries in the prescribed order.
+      for (HTTPVerb phase : new HTTPVerb[] {HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET}) {
+        if (phase == HTTPVerb.GET) s.flush();
+        for (int i = 0; i < n; i++) {
+          Target t = targets[i];
+          HTTPVerb m = t.method() == HTTPVerb.HEAD ? HTTPVerb.GET : t.method();
+          if (m != phase) continue;
+          BundleEntryComponent e = entries.get(i);
+          try {
+            results[i] = execute(req, s, t, e, assigned[i], existing[i], inspections[i], representation);
+          } catch (FhirError err) {
+            throw entryError(i, e, err);
+          } catch (org.lafia.fhir.search.BadSearch err) {
+            throw entryError(i, e, FhirError.badRequest(err.getMessage()));
+          }
+        }
+      }
+      s.commit();
+    }
+    List<Responses.Entry> out = new ArrayList<>(n);
+    for (Responses.Entry r : results) out.add(r);
+    return out;
+  }
+
+  private static FhirError entryError(int i, BundleEntryComponent e, FhirError err) {
+    String what = e.hasRequest() && e.getRequest().getMethod() != null
+        ? e.getRequest().getMethod().toCode() + " " + e.getRequest().getUrl() : "";
+    return new FhirError(err.status(), err.issueCode(), "Entry #" + i + " (" + what + "): " + err.getMessage()
+        + " — nothing of this transaction was stored. / Rien n'a été enregistré.");
+  }
+
+  private Responses.Entry execute(FhirRequest req, WriteSession s, Target t, BundleEntryComponent e,
+      String assigned, StoredResource existing, ResourceInspector.Inspection insp, boolean representation)
+      throws SQLException {
+    WriteSession.Outcome o;
+    switch (t.method()) {
+      case DELETE -> o = t.id() != null ? s.delete(t.type(), t.id(), ifMatch(e)) : s.conditionalDelete(t.type(), t.criteria());
+      case POST -> {
+        if (!fhir.ctx().getResourceType(e.getResource()).equals(t.type())) {
+          throw FhirError.unprocessable("The resource is a " + e.getResource().fhirType() + " but the url names " + t.type() + ".");
+        }
+        o = existing != null
+            ? new WriteSession.Outcome(200, existing.type(), existing.id(), existing.version(), existing.lastUpdated(), existing.body())
+            : s.create(e.getResource(), null, assigned, insp);
+      }
+      case PUT -> {
+        Resource r = e.getResource();
+        if (r.getIdElement().getIdPart() == null) r.setId(assigned);
+        o = s.update(t.type(), assigned, r, ifMatch(e), insp);
+      }
+      case PATCH -> {
+        if (!(e.getResource() instanceof Binary b) || b.getContentType() == null || !b.getContentType().contains("json-patch")) {
+          throw FhirError.badRequest("A PATCH entry carries its JSON Patch as a Binary with contentType application/json-patch+json.");
+        }
+        String id = t.id() != null ? t.id() : s.matchOne(t.type(), t.criteria(), "conditional patch");
+        if (id == null) throw FhirError.notFound("No " + t.type() + " matches the patch criteria.");
+        o = s.patch(t.type(), id, b.getData(), ifMatch(e));
+      }
+      case GET, HEAD -> {
+        if (t.id() == null) throw FhirError.badRequest("Only reads (GET Type/id) are supported inside a transaction.");
+        StoredResource r = fhir.store().current(s.connection(), t.type(), t.id());
+        if (r == null || r.deleted()) throw FhirError.notFound(t.type() + "/" + t.id() + " is not known.");
+        return new Responses.Entry(req.base + "/" + r.type() + "/" + r.id(), r, null, null, null, null, "200 OK",
+            null, "W/\"" + r.version() + "\"", r.lastUpdated());
+      }
+      default -> throw FhirError.badRequest("Unsupported method " + t.method().toCode() + ".");
+    }
+    String status = o.status() + " " + reason(o.status());
+    if (o.id() == null) return new Responses.Entry(null, null, null, null, null, null, status, null, null, null);
+    String location = o.type() + "/" + o.id() + "/_history/" + o.version();
+    StoredResource body = representation && o.body() != null
+        ? new StoredResource(0, o.type(), o.id(), o.version(), o.lastUpdated(), 'U', o.body()) : null;
+    return new Responses.Entry(req.base + "/" + o.type() + "/" + o.id(), body, null, null, null, null, status,
+        location, o.body() == null && t.method() == HTTPVerb.DELETE ? null : "W/\"" + o.version() + "\"", o.lastUpdated());
+  }
+
+  private static Integer ifMatch(BundleEntryComponent e) {
+    String h = e.getRequest().getIfMatch();
+    if (h == null || h.isBlank()) return null;
+    try {
+      return Integer.parseInt(h.replace("W/", "").replace("\"", "").trim());
+    } catch (NumberFormatException ex) {
+      throw FhirError.badRequest("ifMatch must carry a version like W/\"3\", not '" + h + "'.");
+    }
+  }
+}

@@ -1,0 +1,424 @@
+package org.lafia.fhir.rest;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.InstantType;
+import org.lafia.fhir.search.BadSearch;
+import org.lafia.fhir.search.SearchEngine;
+import org.lafia.fhir.search.SearchResult;
+import org.lafia.fhir.store.ResourceStore;
+import org.lafia.fhir.store.StoredResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FHIR R4 RESTful API at {@code /fhir}: routes each interaction of the specification to the
+ * store, and turns every refusal into an OperationOutcome with the right status. Keeps no state
+ * between requests (paging links carry their own position), so any node can answer any request.
+ */
+public final class FhirServlet extends HttpServlet {
+  private static final Logger log = LoggerFactory.getLogger(FhirServlet.class);
+
+  private final FhirServices fhir;
+  private final Responses out;
+  private final BundleProcessor bundles;
+  private final Operations operations;
+  private final Capabilities capabilities;
+
+  public FhirServlet(FhirServices fhir) {
+    this.fhir = fhir;
+    this.out = new Responses(fhir);
+    this.bundles = new BundleProcessor(fhir, this);
+    this.operations = new Operations(fhir, out);
+    this.capabilities = new Capabilities(fhir);
+  }
+
+  @Override
+  protected void service(HttpServletRequest http, HttpServletResponse resp) throws IOException {
+    FhirRequest req = null;
+    try {
+      req = new FhirRequest(http, fhir.maxBodyBytes());
+      route(req, resp);
+    } catch (FhirError e) {
+      fail(req, resp, e.status(), e.issueCode(), e.getMessage());
+    } catch (BadSearch e) {
+      fail(req, resp, 400, "invalid", e.getMessage());
+    } catch (DataFormatException e) {
+      fail(req, resp, 400, "invalid", e.getMessage());
+    } catch (SQLException e) {
+      FhirError mapped = mapSql(e);
+      if (mapped.status() >= 500) log.error("Database error on {} {}", http.getMethod(), http.getRequestURI(), e);
+      fail(req, resp, mapped.status(), mapped.issueCode(), mapped.getMessage());
+    } catch (RuntimeException e) {
+      log.error("Unexpected error on {} {}", http.getMethod(), http.getRequestURI(), e);
+      fail(req, resp, 500, "exception", "Internal error: " + e.getClass().getSimpleName());
+    }
+  }
+
+  static FhirError mapSql(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.equals("23505")) {
+      return FhirError.conflict("Another request created or changed the same resource at the same"
+          + " time; retry. / Conflit d'écriture concurrente, réessayez.");
+    }
+    if (state.equals("40001") || state.equals("40P01")) {
+      return FhirError.conflict("Concurrent writes conflicted; retry the request.");
+    }
+    if (state.startsWith("22") || state.startsWith("54")) {
+      return FhirError.badRequest("A value in the request cannot be stored or searched: " + e.getMessage());
+    }
+    return new FhirError(500, "exception", "Database error");
+  }
+
+  private void fail(FhirRequest req, HttpServletResponse resp, int status, String code, String message)
+      throws IOException {
+    if (resp.isCommitted()) return;
+    resp.reset();
+    FhirRequest safe = req;
+    out.outcome(safe, resp, status, "error", code, message);
+  }
+
+  private void route(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
+    List<String> p = req.path;
+    String m = req.method;
+    if (p.isEmpty()) {
+      if (m.equals("POST")) {
+        bundles.process(req, resp);
+        return;
+      }
+      throw new FhirError(m.equals("GET") ? 400 : 405, "not-supported",
+          "Search across all resource types is not supported; search one type, e.g. GET /fhir/Patient?name=x.");
+    }
+    String first = p.get(0);
+    if (first.equals("metadata")) {
+      if (!m.equals("GET")) throw methodNotAllowed(m, "/metadata");
+      out.resource(req, resp, 200, capabilities.statement(req.base));
+      return;
+    }
+    if (first.equals("_history")) {
+      if (!m.equals("GET")) throw methodNotAllowed(m, "/_history");
+      history(req, resp, null, null);
+      return;
+    }
+    if (first.startsWith("$")) {
+      throw new FhirError(404, "not-supported", "Unknown system operation '" + first + "'.");
+    }
+    if (!fhir.registry().isResourceType(first)) {
+      throw new FhirError(404, "not-supported", "Unknown resource type '" + first
+          + "'. / Type de ressource inconnu.");
+    }
+    String type = first;
+    if (p.size() == 1) {
+      switch (m) {
+        case "GET", "HEAD" -> search(req, resp, type, req.params);
+        case "POST" -> create(req, resp, type);
+        case "PUT" -> conditional(req, resp, type, "PUT");
+        case "DELETE" -> conditional(req, resp, type, "DELETE");
+        case "PATCH" -> conditional(req, resp, type, "PATCH");
+        default -> throw methodNotAllowed(m, "/" + type);
+      }
+      return;
+    }
+    String second = p.get(1);
+    if (p.size() == 2 && second.equals("_search")) {
+      if (!m.equals("POST")) throw methodNotAllowed(m, "/" + type + "/_search");
+      search(req, resp, type, formParams(req));
+      return;
+    }
+    if (p.size() == 2 && second.equals("_history")) {
+      if (!m.equals("GET")) throw methodNotAllowed(m, "/" + type + "/_history");
+      history(req, resp, type, null);
+      return;
+    }
+    if (second.startsWith("$")) {
+      if (p.size() != 2) throw FhirError.notFound("Unknown path.");
+      operations.typeOperation(req, resp, type, second);
+      return;
+    }
+    String id = second;
+    if (!WriteSession.ID.matcher(id).matches()) {
+      throw FhirError.badRequest("'" + id + "' is not a valid FHIR id (1 to 64 letters, digits, '-' or '.').");
+    }
+    if (p.size() == 2) {
+      switch (m) {
+        case "GET", "HEAD" -> read(req, resp, type, id);
+        case "PUT" -> update(req, resp, type, id);
+        case "DELETE" -> delete(req, resp, type, id);
+        case "PATCH" -> patch(req, resp, type, id);
+        default -> throw methodNotAllowed(m, "/" + type + "/" + id);
+      }
+      return;
+    }
+    String third = p.get(2);
+    if (third.startsWith("$") && p.size() == 3) {
+      operations.instanceOperation(req, resp, type, id, third);
+      return;
+    }
+    if (third.equals("_history")) {
+      if (!m.equals("GET") && !m.equals("HEAD")) throw methodNotAllowed(m, "history");
+      if (p.size() == 3) {
+        history(req, resp, type, id);
+        return;
+      }
+      if (p.size() == 4) {
+        vread(req, resp, type, id, p.get(3));
+        return;
+      }
+    }
+    throw FhirError.notFound("Unknown path /fhir/" + String.join("/", p) + ".");
+  }
+
+  private static FhirError methodNotAllowed(String method, String path) {
+    return new FhirError(405, "not-supported", "Method " + method + " is not allowed on " + path + ".");
+  }
+
+  private Map<String, List<String>> formParams(FhirRequest req) {
+    Map<String, List<String>> params = new LinkedHashMap<>(req.params);
+    String ct = req.http.getContentType();
+    if (ct != null && !ct.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      throw new FhirError(415, "not-supported", "POST _search takes application/x-www-form-urlencoded.");
+    }
+    byte[] body = req.body();
+    if (body.length > 0) {
+      FhirRequest.parseQuery(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .forEach((k, v) -> params.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    }
+    return params;
+  }
+
+  // ---- read --------------------------------------------------------------------------------
+
+  private void read(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    StoredResource s;
+    try (Connection c = fhir.dataSource().getConnection()) {
+      s = fhir.store().current(c, type, id);
+    }
+    if (s == null) throw FhirError.notFound(type + "/" + id + " is not known. / Ressource introuvable.");
+    if (s.deleted()) {
+      Responses.versionHeaders(resp, s.version(), s.lastUpdated());
+      throw new FhirError(410, "deleted", type + "/" + id + " was deleted. / Ressource supprimée.");
+    }
+    String inm = req.header("If-None-Match");
+    if (inm != null && inm.replace("W/", "").replace("\"", "").trim().equals(Integer.toString(s.version()))) {
+      resp.setStatus(304);
+      Responses.versionHeaders(resp, s.version(), s.lastUpdated());
+      return;
+    }
+    out.stored(req, resp, 200, s);
+  }
+
+  private void vread(FhirRequest req, HttpServletResponse resp, String type, String id, String vid)
+      throws IOException, SQLException {
+    int version;
+    try {
+      version = Integer.parseInt(vid);
+    } catch (NumberFormatException e) {
+      throw FhirError.notFound("Version '" + vid + "' of " + type + "/" + id + " does not exist.");
+    }
+    StoredResource s;
+    try (Connection c = fhir.dataSource().getConnection()) {
+      s = fhir.store().version(c, type, id, version);
+    }
+    if (s == null) throw FhirError.notFound("Version " + vid + " of " + type + "/" + id + " does not exist.");
+    if (s.deleted()) throw new FhirError(410, "deleted", "Version " + vid + " of " + type + "/" + id + " is a deletion.");
+    out.stored(req, resp, 200, s);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  private IBaseResource body(FhirRequest req) {
+    byte[] b = req.body();
+    if (b.length == 0) throw FhirError.badRequest("The request has no body; send a FHIR resource.");
+    return fhir.parseBody(b, req.bodyIsXml());
+  }
+
+  private void create(FhirRequest req, HttpServletResponse resp, String type) throws IOException, SQLException {
+    IBaseResource r = body(req);
+    String bodyType = fhir.ctx().getResourceType(r);
+    if (!bodyType.equals(type)) {
+      throw FhirError.unprocessable("The body is a " + bodyType + " but the URL names " + type
+          + ". / Le type de la ressource ne correspond pas à l'URL.");
+    }
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      o = s.create(r, req.header("If-None-Exist"), null);
+      s.commit();
+    }
+    writeOutcome(req, resp, o);
+  }
+
+  private void update(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    IBaseResource r = body(req);
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      o = s.update(type, id, r, req.ifMatch());
+      s.commit();
+    }
+    writeOutcome(req, resp, o);
+  }
+
+  private void delete(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      o = s.delete(type, id, req.ifMatch());
+      s.commit();
+    }
+    if (o.version() > 0) Responses.versionHeaders(resp, o.version(), null);
+    resp.setStatus(204);
+  }
+
+  private void patch(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    checkPatchType(req);
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      o = s.patch(type, id, req.body(), req.ifMatch());
+      s.commit();
+    }
+    writeOutcome(req, resp, o);
+  }
+
+  private static void checkPatchType(FhirRequest req) {
+    String ct = req.http.getContentType();
+    if (ct == null || !ct.toLowerCase().startsWith("application/json-patch+json")) {
+      throw new FhirError(415, "not-supported", "PATCH takes a JSON Patch document (Content-Type:"
+          + " application/json-patch+json).");
+    }
+  }
+
+  private void conditional(FhirRequest req, HttpServletResponse resp, String type, String method)
+      throws IOException, SQLException {
+    if (req.params.isEmpty()) {
+      throw methodNotAllowed(method, "/" + type + " without search criteria");
+    }
+    String criteria = req.http.getQueryString();
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      o = switch (method) {
+        case "PUT" -> s.conditionalUpdate(type, criteria, body(req), req.ifMatch());
+        case "DELETE" -> s.conditionalDelete(type, criteria);
+        default -> {
+          checkPatchType(req);
+          String match = s.matchOne(type, criteria, "conditional patch");
+          if (match == null) throw FhirError.notFound("No " + type + " matches the criteria.");
+          yield s.patch(type, match, req.body(), req.ifMatch());
+        }
+      };
+      s.commit();
+    }
+    if (method.equals("DELETE")) {
+      resp.setStatus(204);
+      return;
+    }
+    writeOutcome(req, resp, o);
+  }
+
+  /** Status, Location, ETag, and the body the client preferred (representation by default). */
+  void writeOutcome(FhirRequest req, HttpServletResponse resp, WriteSession.Outcome o) throws IOException {
+    String location = req.base + "/" + o.type() + "/" + o.id() + "/_history/" + o.version();
+    if (o.status() == 201) resp.setHeader("Location", location);
+    resp.setHeader("Content-Location", location);
+    Responses.versionHeaders(resp, o.version(), o.lastUpdated());
+    String prefer = req.preferReturn();
+    if ("minimal".equals(prefer)) {
+      resp.setStatus(o.status());
+      return;
+    }
+    if ("OperationOutcome".equals(prefer)) {
+      out.outcome(req, resp, o.status(), "information", "informational",
+          (o.status() == 201 ? "Created " : "Stored ") + o.type() + "/" + o.id() + " version " + o.version());
+      return;
+    }
+    out.stored(req, resp, o.status(), new StoredResource(0, o.type(), o.id(), o.version(), o.lastUpdated(), 'U', o.body()));
+  }
+
+  // ---- search and history -----------------------------------------------------------------
+
+  private void search(FhirRequest req, HttpServletResponse resp, String type, Map<String, List<String>> params)
+      throws IOException, SQLException {
+    SearchResult r;
+    try (Connection c = fhir.dataSource().getConnection()) {
+      r = fhir.search().search(c, type, params, req.lenient(), req.base);
+    }
+    List<Responses.Entry> entries = new ArrayList<>();
+    for (StoredResource s : r.matches()) entries.add(Responses.Entry.match(req.base, s, "match"));
+    for (StoredResource s : r.included()) entries.add(Responses.Entry.match(req.base, s, "include"));
+    Map<String, List<String>> selfParams = new LinkedHashMap<>(params);
+    String self = req.base + "/" + type + (selfParams.isEmpty() ? "" : "?" + SearchEngine.queryString(selfParams));
+    String next = r.nextQuery() == null ? null : req.base + "/" + type + "?" + r.nextQuery();
+    out.bundle(req, resp, "searchset", r.total(), self, next, entries);
+  }
+
+  private void history(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    Instant since = instantParam(req, "_since");
+    Instant at = instantParam(req, "_at");
+    String cursor = req.first("_cursor");
+    if (cursor != null && !cursor.matches("\\d+_\\d+_\\d+")) throw FhirError.badRequest("Invalid _cursor.");
+    int count = 100;
+    if (req.first("_count") != null) {
+      try {
+        count = Math.max(0, Math.min(1000, Integer.parseInt(req.first("_count"))));
+      } catch (NumberFormatException e) {
+        throw FhirError.badRequest("_count must be a whole number.");
+      }
+    }
+    List<StoredResource> rows;
+    try (Connection c = fhir.dataSource().getConnection()) {
+      Long pid = null;
+      if (id != null) {
+        pid = fhir.store().pid(c, type, id);
+        if (pid == null) throw FhirError.notFound(type + "/" + id + " is not known.");
+      }
+      rows = fhir.store().history(c, pid, id == null ? type : null, since, at, cursor, count + 1);
+    }
+    boolean more = rows.size() > count;
+    if (more) rows = rows.subList(0, count);
+    List<Responses.Entry> entries = new ArrayList<>();
+    for (StoredResource s : rows) {
+      String url = s.type() + "/" + s.id();
+      String method = s.method() == 'D' ? "DELETE" : s.version() == 1 ? "POST" : "PUT";
+      String status = s.method() == 'D' ? "204" : s.version() == 1 ? "201" : "200";
+      entries.add(new Responses.Entry(req.base + "/" + url, s.deleted() ? null : s, null, null,
+          method, method.equals("POST") ? s.type() : url, status, null,
+          "W/\"" + s.version() + "\"", s.lastUpdated()));
+    }
+    String path = req.base + (type == null ? "" : "/" + type) + (id == null ? "" : "/" + id) + "/_history";
+    Map<String, List<String>> params = new LinkedHashMap<>(req.params);
+    String self = path + (params.isEmpty() ? "" : "?" + SearchEngine.queryString(params));
+    String next = null;
+    if (more) {
+      params.put("_cursor", List.of(ResourceStore.historyCursor(rows.get(rows.size() - 1))));
+      next = path + "?" + SearchEngine.queryString(params);
+    }
+    out.bundle(req, resp, "history", null, self, next, entries);
+  }
+
+  private static Instant instantParam(FhirRequest req, String name) {
+    String v = req.first(name);
+    if (v == null) return null;
+    try {
+      return new InstantType(v).getValue().toInstant();
+    } catch (RuntimeException e) {
+      throw FhirError.badRequest(name + " must be an instant such as 2025-01-01T00:00:00Z, not '" + v + "'.");
+    }
+  }
+
+  /** Used by batch/transaction entries that are reads or searches. */
+  FhirServices services() {
+    return fhir;
+  }
+
+  Responses responses() {
+    return out;
+  }
+}

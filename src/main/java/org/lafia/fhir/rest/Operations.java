@@ -1,0 +1,261 @@
+package org.lafia.fhir.rest;
+
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import org.lafia.fhir.index.SearchParam;
+import org.lafia.fhir.search.Sql;
+import org.lafia.fhir.search.SearchEngine;
+import org.lafia.fhir.store.StoredResource;
+
+/** FHIR operations: {@code $everything}, {@code $validate}, {@code $meta}, {@code $meta-add}, {@code $meta-delete}. */
+final class Operations {
+  private final FhirServices fhir;
+  private final Responses out;
+  private final Integer[] patientCompartmentCodes;
+
+  Operations(FhirServices fhir, Responses out) {
+    this.fhir = fhir;
+    this.out = out;
+    List<Integer> codes = new ArrayList<>();
+    for (String t : fhir.registry().resourceTypes()) {
+      for (SearchParam sp : fhir.registry().params(t).values()) if (sp.patientCompartment()) codes.add(sp.code());
+    }
+    this.patientCompartmentCodes = codes.toArray(Integer[]::new);
+  }
+
+  void typeOperation(FhirRequest req, HttpServletResponse resp, String type, String op) throws IOException, SQLException {
+    if (op.equals("$validate")) {
+      validate(req, resp, type, null);
+      return;
+    }
+    throw FhirError.notFound("Unknown operation " + op + " on " + type + ".");
+  }
+
+  void instanceOperation(FhirRequest req, HttpServletResponse resp, String type, String id, String op)
+      throws IOException, SQLException {
+    switch (op) {
+      case "$everything" -> {
+        if (!type.equals("Patient")) throw FhirError.notFound("$everything is defined on Patient only.");
+        everything(req, resp, id);
+      }
+      case "$validate" -> validate(req, resp, type, id);
+      case "$meta" -> meta(req, resp, type, id, null);
+      case "$meta-add" -> meta(req, resp, type, id, true);
+      case "$meta-delete" -> meta(req, resp, type, id, false);
+      default -> throw FhirError.notFound("Unknown operation " + op + " on " + type + ".");
+    }
+  }
+
+  // ---- $everything ------------------------------------------------------------------------
+
+  private void everything(FhirRequest req, HttpServletResponse resp, String id) throws IOException, SQLException {
+    if (!req.method.equals("GET") && !req.method.equals("POST")) throw new FhirError(405, "not-supported", "$everything takes GET or POST.");
+    int count = 50;
+    String c = req.first("_count");
+    if (c != null) {
+      try {
+        count = Math.max(1, Math.min(1000, Integer.parseInt(c)));
+      } catch (NumberFormatException e) {
+        throw FhirError.badRequest("_count must be a whole number.");
+      }
+    }
+    Long cursor = null;
+    if (req.first("_cursor") != null) {
+      try {
+        cursor = Long.parseLong(req.first("_cursor"));
+      } catch (NumberFormatException e) {
+        throw FhirError.badRequest("Invalid _cursor.");
+      }
+    }
+    Instant since = null;
+    if (req.first("_since") != null) {
+      try {
+        since = new InstantType(req.first("_since")).getValue().toInstant();
+      } catch (RuntimeException e) {
+        throw FhirError.badRequest("_since must be an instant such as 2025-01-01T00:00:00Z.");
+      }
+    }
+    Set<String> types = new LinkedHashSet<>();
+    if (req.first("_type") != null) {
+      for (String t : req.first("_type").split(",")) {
+        if (!fhir.registry().isResourceType(t.trim())) throw FhirError.badRequest("Unknown resource type '" + t + "' in _type.");
+        types.add(t.trim());
+      }
+    }
+    List<StoredResource> page;
+    List<StoredResource> included;
+    boolean more;
+    try (Connection conn = fhir.dataSource().getConnection()) {
+      StoredResource patient = fhir.store().current(conn, "Patient", id);
+      if (patient == null) throw FhirError.notFound("Patient/" + id + " is not known.");
+      if (patient.deleted()) throw new FhirError(410, "deleted", "Patient/" + id + " was deleted.");
+      Sql q = new Sql().add("select r.pid from (select ?::bigint as pid union select x.pid from fhir_sp_ref x"
+          + " where x.tgt_id = ? and x.tgt_type = 'Patient' and x.sp = any(?)) m join fhir_resource r on r.pid = m.pid"
+          + " where not r.deleted", patient.pid(), id, patientCompartmentCodes);
+      if (since != null) q.add(" and r.last_updated >= ?", since);
+      if (!types.isEmpty()) q.add(" and r.res_type = any(?)", (Object) types.toArray(String[]::new));
+      if (cursor != null) q.add(" and r.pid > ?", cursor);
+      q.add(" order by r.pid limit ?", count + 1);
+      List<Long> pids = new ArrayList<>();
+      try (var ps = q.prepare(conn); var rs = ps.executeQuery()) {
+        while (rs.next()) pids.add(rs.getLong(1));
+      }
+      more = pids.size() > count;
+      if (more) pids = pids.subList(0, count);
+      page = fhir.store().currentByPids(conn, pids);
+      // Resources the page refers to (practitioners, organisations, medications...), once each.
+      Sql refs = new Sql().add("select distinct t.pid from fhir_sp_ref x join fhir_resource t on t.res_type = x.tgt_type"
+          + " and t.res_id = x.tgt_id where x.pid = any(?) and not t.deleted and t.res_type <> 'Patient'",
+          (Object) pids.toArray(Long[]::new));
+      if (!types.isEmpty()) refs.add(" and t.res_type = any(?)", (Object) types.toArray(String[]::new));
+      List<Long> inc = new ArrayList<>();
+      Set<Long> inPage = new LinkedHashSet<>(pids);
+      try (var ps = refs.prepare(conn); var rs = ps.executeQuery()) {
+        while (rs.next()) if (!inPage.contains(rs.getLong(1))) inc.add(rs.getLong(1));
+      }
+      included = fhir.store().currentByPids(conn, inc);
+    }
+    List<Responses.Entry> entries = new ArrayList<>();
+    for (StoredResource s : page) entries.add(Responses.Entry.match(req.base, s, "match"));
+    for (StoredResource s : included) entries.add(Responses.Entry.match(req.base, s, "include"));
+    String path = req.base + "/Patient/" + id + "/$everything";
+    Map<String, List<String>> params = new LinkedHashMap<>(req.params);
+    String self = path + (params.isEmpty() ? "" : "?" + SearchEngine.queryString(params));
+    String next = null;
+    if (more) {
+      params.put("_cursor", List.of(Long.toString(page.isEmpty() ? 0 : page.get(page.size() - 1).pid())));
+      next = path + "?" + SearchEngine.queryString(params);
+    }
+    out.bundle(req, resp, "searchset", null, self, next, entries);
+  }
+
+  // ---- $validate --------------------------------------------------------------------------
+
+  private volatile FhirValidator baseValidator;
+
+  private void validate(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
+    if (!req.method.equals("POST")) throw new FhirError(405, "not-supported", "$validate takes POST.");
+    IBaseResource resource = fhir.parseBody(req.body(), req.bodyIsXml());
+    String profile = req.first("profile");
+    if (resource instanceof Parameters p) {
+      Parameters.ParametersParameterComponent r = p.getParameter("resource");
+      if (r == null || r.getResource() == null) throw FhirError.badRequest("$validate Parameters need a 'resource' parameter.");
+      Parameters.ParametersParameterComponent pr = p.getParameter("profile");
+      if (pr != null && pr.getValue() != null) profile = pr.getValue().primitiveValue();
+      resource = r.getResource();
+    }
+    if (!fhir.ctx().getResourceType(resource).equals(type)) {
+      throw FhirError.unprocessable("The resource is a " + fhir.ctx().getResourceType(resource) + ", not a " + type + ".");
+    }
+    FhirValidator validator = validatorWithStoredProfiles();
+    ValidationOptions options = new ValidationOptions();
+    if (profile != null) options.addProfile(profile);
+    ValidationResult result = validator.validateWithResult(resource, options);
+    OperationOutcome oo = (OperationOutcome) result.toOperationOutcome();
+    if (oo.getIssue().isEmpty()) {
+      oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+          .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues found. / Aucun problème détecté.");
+    }
+    out.resource(req, resp, 200, oo);
+  }
+
+  /** The base-spec validator plus every StructureDefinition stored on the server (read per call: no node-local state). */
+  private FhirValidator validatorWithStoredProfiles() throws SQLException {
+    PrePopulatedValidationSupport stored = new PrePopulatedValidationSupport(fhir.ctx());
+    try (Connection c = fhir.dataSource().getConnection();
+        var ps = c.prepareStatement("select v.body from fhir_resource r join fhir_version v on v.pid = r.pid"
+            + " and v.version = r.version where r.res_type = 'StructureDefinition' and not r.deleted");
+        var rs = ps.executeQuery()) {
+      while (rs.next()) stored.addStructureDefinition((StructureDefinition) fhir.parseJson(rs.getString(1)));
+    }
+    ValidationSupportChain chain = new ValidationSupportChain(
+        stored,
+        new DefaultProfileValidationSupport(fhir.ctx()),
+        new CommonCodeSystemsTerminologyService(fhir.ctx()),
+        new InMemoryTerminologyServerValidationSupport(fhir.ctx()),
+        new SnapshotGeneratingValidationSupport(fhir.ctx()));
+    FhirValidator v = fhir.ctx().newValidator();
+    FhirInstanceValidator module = new FhirInstanceValidator(chain);
+    module.setAnyExtensionsAllowed(true);
+    v.registerValidatorModule(module);
+    return v;
+  }
+
+  // ---- $meta ------------------------------------------------------------------------------
+
+  private void meta(FhirRequest req, HttpServletResponse resp, String type, String id, Boolean add)
+      throws IOException, SQLException {
+    if (add == null) {
+      StoredResource s;
+      try (Connection c = fhir.dataSource().getConnection()) {
+        s = fhir.store().current(c, type, id);
+      }
+      if (s == null) throw FhirError.notFound(type + "/" + id + " is not known.");
+      if (s.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
+      Resource r = (Resource) fhir.parseJson(s.body());
+      out.resource(req, resp, 200, new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("return").setValue(r.getMeta())));
+      return;
+    }
+    if (!req.method.equals("POST")) throw new FhirError(405, "not-supported", "$meta-add and $meta-delete take POST.");
+    IBaseResource in = fhir.parseBody(req.body(), req.bodyIsXml());
+    if (!(in instanceof Parameters p) || p.getParameter("meta") == null || !(p.getParameter("meta").getValue() instanceof Meta change)) {
+      throw FhirError.badRequest("Send Parameters with a 'meta' parameter of type Meta.");
+    }
+    WriteSession.Outcome o;
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      StoredResource cur = fhir.store().current(s.connection(), type, id);
+      if (cur == null) throw FhirError.notFound(type + "/" + id + " is not known.");
+      if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
+      Resource r = (Resource) fhir.parseJson(cur.body());
+      Meta meta = r.getMeta();
+      if (add) {
+        for (Coding t : change.getTag()) if (!hasCoding(meta.getTag(), t)) meta.addTag(t.copy());
+        for (Coding t : change.getSecurity()) if (!hasCoding(meta.getSecurity(), t)) meta.addSecurity(t.copy());
+        for (var pr : change.getProfile()) if (!meta.hasProfile(pr.getValue())) meta.addProfile(pr.getValue());
+      } else {
+        for (Coding t : change.getTag()) meta.getTag().removeIf(x -> same(x, t));
+        for (Coding t : change.getSecurity()) meta.getSecurity().removeIf(x -> same(x, t));
+        for (var pr : change.getProfile()) meta.getProfile().removeIf(x -> pr.getValue().equals(x.getValue()));
+      }
+      o = s.update(type, id, r, null);
+      s.commit();
+      Resource stored = (Resource) fhir.parseJson(o.body());
+      out.resource(req, resp, 200, new Parameters().addParameter(new Parameters.ParametersParameterComponent().setName("return").setValue(stored.getMeta())));
+    }
+  }
+
+  private static boolean hasCoding(List<Coding> list, Coding c) {
+    return list.stream().anyMatch(x -> same(x, c));
+  }
+
+  private static boolean same(Coding a, Coding b) {
+    return java.util.Objects.equals(a.getSystem(), b.getSystem()) && java.util.Objects.equals(a.getCode(), b.getCode());
+  }
+}

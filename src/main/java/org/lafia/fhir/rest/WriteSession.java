@@ -1,0 +1,332 @@
+package org.lafia.fhir.rest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flipkart.zjsonpatch.JsonPatch;
+import com.flipkart.zjsonpatch.JsonPatchApplicationException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.lafia.fhir.index.LocalReference;
+import org.lafia.fhir.search.Sql;
+import org.lafia.fhir.store.ResourceStore;
+import org.lafia.fhir.store.ResourceWrite;
+import org.lafia.fhir.store.StoredResource;
+
+/**
+ * One database transaction of FHIR writes. Creates, updates, deletes and patches are checked and
+ * prepared as they come, then written together by {@link #commit()}: references are verified in
+ * one query and every row goes out through {@link ResourceStore#write}. Nothing is stored unless
+ * commit succeeds.
+ */
+final class WriteSession implements AutoCloseable {
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a single interaction did. */
+  record Outcome(int status, String type, String id, int version, Instant lastUpdated, String body) {}
+
+  private final FhirServices fhir;
+  private final Connection c;
+  private final Instant now;
+  private final List<ResourceWrite> pending = new ArrayList<>();
+  private final Set<String> written = new HashSet<>();
+  private final Set<String> referenced = new LinkedHashSet<>();
+  private long[] reserved = new long[0];
+  private int nextReserved;
+  private boolean done;
+
+  WriteSession(FhirServices fhir, DataSource ds) throws SQLException {
+    this.fhir = fhir;
+    this.c = ds.getConnection();
+    this.c.setAutoCommit(false);
+    this.now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  Connection connection() {
+    return c;
+  }
+
+  /** Reserves internal ids for the creates to come (one round trip for a whole bundle). */
+  void reservePids(int n) throws SQLException {
+    reserved = fhir.store().allocatePids(c, n);
+    nextReserved = 0;
+  }
+
+  private long nextPid() throws SQLException {
+    if (nextReserved < reserved.length) return reserved[nextReserved++];
+    return fhir.store().allocatePids(c, 1)[0];
+  }
+
+  // ---- interactions ----------------------------------------------------------------------
+
+  Outcome create(IBaseResource resource, String ifNoneExist, String assignedId) throws SQLException {
+    return create(resource, ifNoneExist, assignedId, null);
+  }
+
+  /** As above, with the inspection the caller already made (transactions walk each resource once). */
+  Outcome create(IBaseResource resource, String ifNoneExist, String assignedId,
+      ResourceInspector.Inspection inspection) throws SQLException {
+    String type = fhir.ctx().getResourceType(resource);
+    if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+      String existing = matchOne(type, ifNoneExist, "If-None-Exist");
+      if (existing != null) {
+        StoredResource cur = fhir.store().current(c, type, existing);
+        return new Outcome(200, type, existing, cur.version(), cur.lastUpdated(), cur.body());
+      }
+    }
+    checkContent(resource, inspection);
+    String id = assignedId != null ? assignedId : UUID.randomUUID().toString();
+    return stage(nextPid(), type, id, 1, resource, 201, true, null);
+  }
+
+  Outcome update(String type, String id, IBaseResource resource, Integer ifMatch) throws SQLException {
+    return update(type, id, resource, ifMatch, null);
+  }
+
+  Outcome update(String type, String id, IBaseResource resource, Integer ifMatch,
+      ResourceInspector.Inspection inspection) throws SQLException {
+    checkType(type, resource);
+    String bodyId = resource.getIdElement().getIdPart();
+    if (bodyId == null || bodyId.isEmpty()) {
+      throw FhirError.badRequest("The resource in an update must carry its id (" + id + "). / La"
+          + " ressource doit porter son identifiant.");
+    }
+    if (!bodyId.equals(id)) {
+      throw FhirError.badRequest("The id in the body (" + bodyId + ") differs from the id in the URL ("
+          + id + ").");
+    }
+    if (!ID.matcher(id).matches()) {
+      throw FhirError.badRequest("'" + id + "' is not a valid FHIR id (1 to 64 letters, digits, '-' or '.').");
+    }
+    checkContent(resource, inspection);
+    ResourceStore.Current cur = fhir.store().lock(c, type, id);
+    if (ifMatch != null && (cur == null || cur.version() != ifMatch)) {
+      throw FhirError.preconditionFailed("Version conflict: If-Match asked for version " + ifMatch
+          + " but the current version of " + type + "/" + id + " is "
+          + (cur == null ? "none" : cur.version()) + ". Read it again and retry.");
+    }
+    if (cur == null) return stage(nextPid(), type, id, 1, resource, 201, true, null);
+    byte[] hash = contentHash(resource);
+    if (!cur.deleted()) {
+      byte[] old = cur.contentHash() != null ? cur.contentHash() : hashOfStored(type, id);
+      if (Arrays.equals(old, hash)) {
+        StoredResource s = fhir.store().current(c, type, id);
+        return new Outcome(200, type, id, s.version(), s.lastUpdated(), s.body());
+      }
+    }
+    return stage(cur.pid(), type, id, cur.version() + 1, resource, cur.deleted() ? 201 : 200, false, hash);
+  }
+
+  Outcome conditionalUpdate(String type, String criteria, IBaseResource resource, Integer ifMatch)
+      throws SQLException {
+    checkType(type, resource);
+    String match = matchOne(type, criteria, "conditional update");
+    String bodyId = resource.getIdElement().getIdPart();
+    if (match == null) {
+      String id = bodyId != null && !bodyId.isEmpty() ? bodyId : UUID.randomUUID().toString();
+      resource.setId(id);
+      return update(type, id, resource, ifMatch);
+    }
+    if (bodyId != null && !bodyId.isEmpty() && !bodyId.equals(match)) {
+      throw FhirError.badRequest("The id in the body (" + bodyId + ") differs from the resource the"
+          + " criteria matched (" + match + ").");
+    }
+    resource.setId(match);
+    return update(type, match, resource, ifMatch);
+  }
+
+  Outcome delete(String type, String id, Integer ifMatch) throws SQLException {
+    ResourceStore.Current cur = fhir.store().lock(c, type, id);
+    if (cur == null) throw FhirError.notFound(type + "/" + id + " does not exist. / N'existe pas.");
+    if (ifMatch != null && cur.version() != ifMatch) {
+      throw FhirError.preconditionFailed("Version conflict: If-Match asked for version " + ifMatch
+          + " but the current version is " + cur.version() + ".");
+    }
+    if (cur.deleted()) return new Outcome(204, type, id, cur.version(), now, null);
+    String key = type + "/" + id;
+    if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
+    pending.add(new ResourceWrite(cur.pid(), type, id, cur.version() + 1, now, 'D', null, null, false, null));
+    return new Outcome(204, type, id, cur.version() + 1, now, null);
+  }
+
+  Outcome conditionalDelete(String type, String criteria) throws SQLException {
+    String match = matchOne(type, criteria, "conditional delete");
+    if (match == null) return new Outcome(204, type, null, 0, now, null);
+    return delete(type, match, null);
+  }
+
+  Outcome patch(String type, String id, byte[] patch, Integer ifMatch) throws SQLException {
+    StoredResource cur = fhir.store().current(c, type, id);
+    if (cur == null) throw FhirError.notFound(type + "/" + id + " does not exist. / N'existe pas.");
+    if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
+    JsonNode operations;
+    try {
+      operations = JSON.readTree(patch);
+    } catch (Exception e) {
+      throw FhirError.badRequest("The JSON Patch document is not valid JSON: " + e.getMessage());
+    }
+    if (operations == null || !operations.isArray()) {
+      throw FhirError.badRequest("A JSON Patch document is a JSON array of operations (RFC 6902).");
+    }
+    String patched;
+    try {
+      JsonNode target = JSON.readTree(cur.body());
+      patched = JSON.writeValueAsString(JsonPatch.apply(operations, target));
+    } catch (JsonPatchApplicationException | IllegalArgumentException e) {
+      throw FhirError.unprocessable("The JSON Patch could not be applied: " + e.getMessage());
+    } catch (Exception e) {
+      throw FhirError.badRequest("Invalid JSON Patch: " + e.getMessage());
+    }
+    IBaseResource resource = fhir.parseJson(patched);
+    if (!type.equals(fhir.ctx().getResourceType(resource)) || !id.equals(resource.getIdElement().getIdPart())) {
+      throw FhirError.unprocessable("A patch may not change the resource type or id.");
+    }
+    return update(type, id, resource, ifMatch);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private void checkType(String type, IBaseResource resource) {
+    String bodyType = fhir.ctx().getResourceType(resource);
+    if (!type.equals(bodyType)) {
+      throw FhirError.unprocessable("The body is a " + bodyType + " but the URL names " + type
+          + ". / Le type de la ressource ne correspond pas à l'URL.");
+    }
+  }
+
+  /** Required elements present, local references collected for the check at commit. */
+  private void checkContent(IBaseResource resource, ResourceInspector.Inspection pre) {
+    ResourceInspector.Inspection insp = pre != null ? pre : fhir.inspector().inspect(resource);
+    if (!insp.missing().isEmpty()) {
+      throw FhirError.unprocessable("Required element(s) missing: " + String.join(", ", insp.missing())
+          + ". / Élément(s) obligatoire(s) manquant(s).");
+    }
+    if (resource instanceof Bundle) return; // documents and collections carry their own references
+    for (Reference r : insp.references()) {
+      LocalReference local = LocalReference.parse(r.getReference());
+      if (local != null) referenced.add(local.typeAndId());
+    }
+  }
+
+  private Outcome stage(long pid, String type, String id, int version, IBaseResource resource,
+      int status, boolean first, byte[] hash) {
+    String key = type + "/" + id;
+    if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
+    resource.setId(id);
+    Resource r = (Resource) resource;
+    r.getMeta().setVersionId(Integer.toString(version));
+    r.getMeta().setLastUpdated(Date.from(now));
+    String body = fhir.jsonParser().encodeResourceToString(resource);
+    pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first,
+        fhir.extractor().extract(resource)));
+    return new Outcome(status, type, id, version, now, body);
+  }
+
+  /** SHA-256 of the resource's JSON without versionId and lastUpdated: unchanged content, no new version. */
+  private byte[] contentHash(IBaseResource resource) {
+    Resource r = (Resource) resource;
+    String v = r.getMeta().getVersionId();
+    Date lu = r.getMeta().getLastUpdated();
+    r.getMeta().setVersionId(null);
+    r.getMeta().setLastUpdated(null);
+    IParser p = fhir.jsonParser();
+    String json = p.encodeResourceToString(resource);
+    r.getMeta().setVersionId(v);
+    r.getMeta().setLastUpdated(lu);
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private byte[] hashOfStored(String type, String id) throws SQLException {
+    StoredResource s = fhir.store().current(c, type, id);
+    return s == null || s.body() == null ? null : contentHash(fhir.parseJson(s.body()));
+  }
+
+  /**
+   * The id of the one resource matching {@code criteria} ("identifier=x|y"), null if none, 412 if
+   * several. Serialised per criteria so two concurrent conditional creates make one resource.
+   */
+  String matchOne(String type, String criteria, String what) throws SQLException {
+    String query = criteria.startsWith(type + "?") ? criteria.substring(type.length() + 1) : criteria;
+    if (query.startsWith("?")) query = query.substring(1);
+    Map<String, List<String>> params = FhirRequest.parseQuery(query);
+    if (params.isEmpty()) throw FhirError.badRequest("The " + what + " criteria are empty.");
+    fhir.store().lockKey(c, type + "?" + query);
+    Sql where = fhir.search().where(type, params, false, null);
+    Sql q = new Sql().add("select r.res_id from fhir_resource r where ").add(where).add(" limit 2");
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) ids.add(rs.getString(1));
+    }
+    if (ids.size() > 1) {
+      throw FhirError.preconditionFailed("The " + what + " criteria '" + query + "' match several "
+          + type + " resources; make them more specific. / Les critères désignent plusieurs ressources.");
+    }
+    return ids.isEmpty() ? null : ids.get(0);
+  }
+
+  /** Writes everything staged so far (later reads in the same transaction see it). */
+  void flush() throws SQLException {
+    verifyReferences();
+    fhir.store().write(c, pending);
+    pending.clear();
+  }
+
+  void commit() throws SQLException {
+    flush();
+    c.commit();
+    done = true;
+  }
+
+  private void verifyReferences() throws SQLException {
+    if (referenced.isEmpty()) return;
+    List<String> unknown = new ArrayList<>();
+    for (String key : referenced) if (!written.contains(key)) unknown.add(key);
+    referenced.clear();
+    if (unknown.isEmpty()) return;
+    Map<String, Long> found = fhir.store().pidsOf(c, unknown);
+    unknown.removeAll(found.keySet());
+    if (!unknown.isEmpty()) {
+      throw FhirError.unprocessable("Reference(s) to resources that do not exist: "
+          + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
+          + ". / Référence(s) vers des ressources inexistantes.");
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      if (!done) c.rollback();
+    } finally {
+      c.setAutoCommit(true);
+      c.close();
+    }
+  }
+}

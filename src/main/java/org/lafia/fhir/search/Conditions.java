@@ -1,0 +1,458 @@
+package org.lafia.fhir.search;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.lafia.fhir.index.IndexExtractor;
+import org.lafia.fhir.index.LocalReference;
+import org.lafia.fhir.index.SearchParam;
+import org.lafia.fhir.index.SearchParamRegistry;
+import org.lafia.fhir.index.TextNormalizer;
+
+/**
+ * Turns one search parameter (name with its modifier or chain, and its comma-separated values)
+ * into a SQL condition on a resource row aliased {@code alias}. Values within one parameter are
+ * OR-ed; the caller AND-s repeated parameters.
+ */
+final class Conditions {
+  private static final Set<String> PREFIXES = Set.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
+
+  private final SearchParamRegistry registry;
+  private final String serverBase;
+
+  Conditions(SearchParamRegistry registry, String serverBase) {
+    this.registry = registry;
+    this.serverBase = serverBase;
+  }
+
+  /** Appends " and (...)" restricting {@code alias} (a fhir_resource row of {@code type}). */
+  void append(Sql where, String alias, String type, String rawName, String rawValue, int depth) {
+    if (depth > 4) throw new BadSearch("Chains and _has may be nested at most 4 levels deep.");
+    if (rawName.startsWith("_has:")) {
+      appendHas(where, alias, type, rawName, rawValue, depth);
+      return;
+    }
+    String name = rawName;
+    String modifier = null;
+    String chain = null;
+    int dot = name.indexOf('.');
+    if (dot > 0) {
+      chain = name.substring(dot + 1);
+      name = name.substring(0, dot);
+    }
+    int colon = name.indexOf(':');
+    if (colon > 0) {
+      modifier = name.substring(colon + 1);
+      name = name.substring(0, colon);
+    }
+    SearchParam sp = registry.param(type, name);
+    if (sp == null) {
+      throw new BadSearch("Unknown search parameter '" + name + "' for resource type " + type
+          + ". / Paramètre de recherche inconnu pour " + type + ".");
+    }
+    if (rawValue == null || rawValue.isEmpty()) {
+      throw new BadSearch("Search parameter '" + rawName + "' has an empty value.");
+    }
+    if (chain != null) {
+      if (sp.type() != RestSearchParameterTypeEnum.REFERENCE) {
+        throw new BadSearch("Parameter '" + name + "' is not a reference and cannot be chained.");
+      }
+      appendChain(where, alias, sp, modifier, chain, rawValue, depth);
+      return;
+    }
+    if ("missing".equals(modifier)) {
+      boolean missing = parseBoolean(rawValue, rawName);
+      if (name.equals("_id") || name.equals("_lastUpdated")) {
+        where.add(missing ? " and false" : " and true");
+        return;
+      }
+      where.add(missing ? " and not exists (" : " and exists (");
+      where.add("select 1 from " + table(sp) + " x where x.pid = " + alias + ".pid and x.sp = ?)", sp.code());
+      return;
+    }
+    List<String> values = Values.split(rawValue, ',');
+    switch (sp.type()) {
+      case TOKEN -> token(where, alias, sp, modifier, values);
+      case STRING -> string(where, alias, sp, modifier, values);
+      case DATE -> date(where, alias, sp, modifier, values);
+      case REFERENCE -> reference(where, alias, sp, modifier, values);
+      case NUMBER -> number(where, alias, sp, modifier, values, "fhir_sp_number");
+      case QUANTITY -> quantity(where, alias, sp, modifier, values);
+      case URI -> uri(where, alias, sp, modifier, values);
+      case COMPOSITE -> composite(where, alias, sp, modifier, values, depth);
+      default -> throw new BadSearch("Search parameter '" + name + "' (" + sp.type()
+          + ") is not supported by this server.");
+    }
+  }
+
+  static String table(SearchParam sp) {
+    return switch (sp.type()) {
+      case STRING -> "fhir_sp_string";
+      case TOKEN -> "fhir_sp_token";
+      case REFERENCE -> "fhir_sp_ref";
+      case DATE -> "fhir_sp_date";
+      case NUMBER -> "fhir_sp_number";
+      case QUANTITY -> "fhir_sp_quantity";
+      case URI -> "fhir_sp_uri";
+      default -> throw new BadSearch("Search parameter '" + sp.name() + "' cannot be used this way.");
+    };
+  }
+
+  private static boolean parseBoolean(String v, String name) {
+    if (v.equals("true")) return true;
+    if (v.equals("false")) return false;
+    throw new BadSearch("Parameter '" + name + "' takes true or false, not '" + v + "'.");
+  }
+
+  private static void noModifier(SearchParam sp, String modifier) {
+    if (modifier != null) {
+      throw new BadSearch("Modifier ':" + modifier + "' is not supported on parameter '" + sp.name()
+          + "' (" + sp.type().name().toLowerCase() + ").");
+    }
+  }
+
+  private static void open(Sql where, String alias, SearchParam sp, boolean negate) {
+    where.add(negate ? " and not exists (" : " and exists (");
+    where.add("select 1 from " + table(sp) + " x where x.pid = " + alias + ".pid and x.sp = ? and (", sp.code());
+  }
+
+  // ---- token -----------------------------------------------------------------------------
+
+  private void token(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    if (sp.name().equals("_id")) {
+      noModifier(sp, modifier);
+      where.add(" and " + alias + ".res_id = any(?)", (Object) values.toArray(String[]::new));
+      return;
+    }
+    boolean text = "text".equals(modifier);
+    boolean not = "not".equals(modifier);
+    if (modifier != null && !text && !not) {
+      throw new BadSearch("Modifier ':" + modifier + "' is not supported on token parameter '"
+          + sp.name() + "'; use :not, :text or :missing.");
+    }
+    open(where, alias, sp, not);
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      if (text) {
+        where.add("x.txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
+        continue;
+      }
+      int bar = Values.indexOfUnescaped(v, '|');
+      if (bar < 0) {
+        where.add("x.code = ?", Values.unescape(v));
+      } else {
+        String sys = Values.unescape(v.substring(0, bar));
+        String code = Values.unescape(v.substring(bar + 1));
+        if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
+        if (sys.isEmpty()) where.add("(x.code = ? and x.sys is null)", code);
+        else if (code.isEmpty()) where.add("x.sys = ?", sys);
+        else where.add("(x.code = ? and x.sys = ?)", code, sys);
+      }
+    }
+    where.add("))");
+  }
+
+  // ---- string ----------------------------------------------------------------------------
+
+  private void string(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    if (modifier != null && !modifier.equals("exact") && !modifier.equals("contains")) {
+      throw new BadSearch("Modifier ':" + modifier + "' is not supported on string parameter '"
+          + sp.name() + "'; use :exact, :contains or :missing.");
+    }
+    open(where, alias, sp, false);
+    String sep = "";
+    for (String raw : values) {
+      String v = Values.unescape(raw);
+      String norm = TextNormalizer.normalize(v);
+      if (norm.length() > 256) norm = norm.substring(0, 256);
+      where.add(sep);
+      sep = " or ";
+      if ("exact".equals(modifier)) {
+        where.add("(x.norm = ? and x.exact = ?)", norm, v);
+      } else if ("contains".equals(modifier)) {
+        where.add("x.norm like ?", "%" + Values.likeEscape(norm) + "%");
+      } else {
+        where.add("x.norm like ?", Values.likeEscape(norm) + "%");
+      }
+    }
+    where.add("))");
+  }
+
+  // ---- date ------------------------------------------------------------------------------
+
+  private void date(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    noModifier(sp, modifier);
+    boolean lastUpdated = sp.name().equals("_lastUpdated");
+    if (lastUpdated) {
+      where.add(" and (");
+    } else {
+      open(where, alias, sp, false);
+    }
+    String lo = lastUpdated ? alias + ".last_updated" : "x.lo";
+    String hi = lastUpdated ? alias + ".last_updated" : "x.hi";
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      dateCondition(where, lo, hi, v);
+    }
+    where.add(lastUpdated ? ")" : "))");
+  }
+
+  /** The FHIR date comparison of a target range [lo, hi] with a search value at its precision. */
+  static void dateCondition(Sql where, String lo, String hi, String raw) {
+    String prefix = "eq";
+    String v = raw;
+    if (raw.length() > 2 && PREFIXES.contains(raw.substring(0, 2))) {
+      prefix = raw.substring(0, 2);
+      v = raw.substring(2);
+    }
+    Instant[] q;
+    try {
+      q = IndexExtractor.range(new DateTimeType(v));
+    } catch (DataFormatException | IllegalArgumentException e) {
+      q = null;
+    }
+    if (q == null) {
+      throw new BadSearch("'" + raw + "' is not a valid FHIR date or dateTime (expected e.g. 2024,"
+          + " 2024-03, 2024-03-15 or 2024-03-15T10:00:00Z, optionally prefixed by eq, ne, gt, lt, ge,"
+          + " le, sa, eb or ap).");
+    }
+    Instant qlo = q[0], qhi = q[1];
+    switch (prefix) {
+      case "eq" -> where.add("(" + lo + " >= ? and " + hi + " <= ?)", qlo, qhi);
+      case "ne" -> where.add("not (" + lo + " >= ? and " + hi + " <= ?)", qlo, qhi);
+      case "gt" -> where.add(hi + " > ?", qhi);
+      case "lt" -> where.add(lo + " < ?", qlo);
+      case "ge" -> where.add("(" + hi + " > ? or (" + lo + " >= ? and " + hi + " <= ?))", qhi, qlo, qhi);
+      case "le" -> where.add("(" + lo + " < ? or (" + lo + " >= ? and " + hi + " <= ?))", qlo, qlo, qhi);
+      case "sa" -> where.add(lo + " > ?", qhi);
+      case "eb" -> where.add(hi + " < ?", qlo);
+      case "ap" -> {
+        // Approximately: within 10% of the distance between the value and now (at least a day).
+        long gap = Math.abs(Duration.between(qlo, Instant.now()).toMillis()) / 10;
+        Duration d = Duration.ofMillis(Math.max(gap, Duration.ofDays(1).toMillis()));
+        where.add("(" + lo + " <= ? and " + hi + " >= ?)", qhi.plus(d), qlo.minus(d));
+      }
+      default -> throw new IllegalStateException(prefix);
+    }
+  }
+
+  // ---- number and quantity ---------------------------------------------------------------
+
+  private record Num(String prefix, BigDecimal value) {}
+
+  private static Num parseNumber(String raw) {
+    String prefix = "eq";
+    String v = raw;
+    if (raw.length() > 2 && PREFIXES.contains(raw.substring(0, 2))) {
+      prefix = raw.substring(0, 2);
+      v = raw.substring(2);
+    }
+    try {
+      return new Num(prefix, new BigDecimal(v));
+    } catch (NumberFormatException e) {
+      throw new BadSearch("'" + raw + "' is not a number (expected e.g. 5.4, optionally prefixed"
+          + " by eq, ne, gt, lt, ge, le, sa, eb or ap).");
+    }
+  }
+
+  private static void numberCondition(Sql where, String col, Num n) {
+    BigDecimal v = n.value();
+    // Implicit precision of the search value: 100 means [99.5, 100.5), 100.0 means [99.95, 100.05).
+    BigDecimal half = BigDecimal.ONE.scaleByPowerOfTen(-v.scale()).divide(BigDecimal.valueOf(2));
+    switch (n.prefix()) {
+      case "eq" -> where.add("(" + col + " >= ? and " + col + " < ?)", v.subtract(half), v.add(half));
+      case "ne" -> where.add("not (" + col + " >= ? and " + col + " < ?)", v.subtract(half), v.add(half));
+      case "gt", "sa" -> where.add(col + " > ?", v);
+      case "lt", "eb" -> where.add(col + " < ?", v);
+      case "ge" -> where.add(col + " >= ?", v);
+      case "le" -> where.add(col + " <= ?", v);
+      case "ap" -> {
+        BigDecimal tenth = v.abs().divide(BigDecimal.TEN).max(half);
+        where.add("(" + col + " >= ? and " + col + " <= ?)", v.subtract(tenth), v.add(tenth));
+      }
+      default -> throw new IllegalStateException(n.prefix());
+    }
+  }
+
+  private void number(Sql where, String alias, SearchParam sp, String modifier, List<String> values, String table) {
+    noModifier(sp, modifier);
+    open(where, alias, sp, false);
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      numberCondition(where, "x.val", parseNumber(v));
+    }
+    where.add("))");
+  }
+
+  private void quantity(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    noModifier(sp, modifier);
+    open(where, alias, sp, false);
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      List<String> parts = Values.split(v, '|');
+      if (parts.size() != 1 && parts.size() != 3) {
+        throw new BadSearch("Quantity '" + v + "' must be number, or number|system|code.");
+      }
+      where.add("(");
+      numberCondition(where, "x.val", parseNumber(Values.unescape(parts.get(0))));
+      if (parts.size() == 3) {
+        String sys = Values.unescape(parts.get(1));
+        String code = Values.unescape(parts.get(2));
+        if (!sys.isEmpty()) where.add(" and x.sys = ?", sys);
+        if (!code.isEmpty()) where.add(" and x.code = ?", code);
+      }
+      where.add(")");
+    }
+    where.add("))");
+  }
+
+  // ---- uri -------------------------------------------------------------------------------
+
+  private void uri(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    if (modifier != null && !modifier.equals("below")) {
+      throw new BadSearch("Modifier ':" + modifier + "' is not supported on uri parameter '"
+          + sp.name() + "'; use :below or :missing.");
+    }
+    open(where, alias, sp, false);
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      String u = Values.unescape(v);
+      if ("below".equals(modifier)) where.add("x.uri like ?", Values.likeEscape(u) + "%");
+      else where.add("x.uri = ?", u);
+    }
+    where.add("))");
+  }
+
+  // ---- reference -------------------------------------------------------------------------
+
+  private void reference(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    String typeModifier = null;
+    if (modifier != null) {
+      if (!registry.isResourceType(modifier)) {
+        throw new BadSearch("Modifier ':" + modifier + "' is not supported on reference parameter '"
+            + sp.name() + "'; use a resource type (e.g. :Patient) or :missing.");
+      }
+      typeModifier = modifier;
+    }
+    open(where, alias, sp, false);
+    String sep = "";
+    for (String raw : values) {
+      where.add(sep);
+      sep = " or ";
+      String v = Values.unescape(raw);
+      if (serverBase != null && v.startsWith(serverBase + "/")) v = v.substring(serverBase.length() + 1);
+      LocalReference ref = LocalReference.parse(v);
+      if (ref != null) {
+        if (typeModifier != null && !typeModifier.equals(ref.type())) {
+          throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typeModifier + ".");
+        }
+        where.add("(x.tgt_id = ? and x.tgt_type = ?)", ref.id(), ref.type());
+      } else if (v.contains("/") || v.contains(":")) {
+        where.add("(x.tgt_id = ? and x.tgt_type is null)", v);
+      } else if (typeModifier != null) {
+        where.add("(x.tgt_id = ? and x.tgt_type = ?)", v, typeModifier);
+      } else {
+        where.add("x.tgt_id = ?", v);
+      }
+    }
+    where.add("))");
+  }
+
+  private void appendChain(Sql where, String alias, SearchParam sp, String typeModifier,
+      String chain, String value, int depth) {
+    List<String> targets = new ArrayList<>();
+    String chainedName = chain;
+    int dot = chain.indexOf('.');
+    String firstName = dot > 0 ? chain.substring(0, dot) : chain;
+    int colon = firstName.indexOf(':');
+    if (colon > 0) firstName = firstName.substring(0, colon);
+    if (typeModifier != null) {
+      if (!registry.isResourceType(typeModifier)) throw new BadSearch("Unknown resource type '" + typeModifier + "' in chain.");
+      targets.add(typeModifier);
+    } else {
+      for (String t : sp.targets()) if (registry.param(t, firstName) != null) targets.add(t);
+      if (targets.isEmpty()) {
+        throw new BadSearch("Cannot chain '" + sp.name() + "." + chain + "': no target type of '"
+            + sp.name() + "' has a parameter '" + firstName + "'. Name the type, e.g. "
+            + sp.name() + ":Patient." + chain + ".");
+      }
+    }
+    String t = "t" + depth;
+    String ref = "rf" + depth;
+    where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + t
+        + " on " + t + ".res_type = " + ref + ".tgt_type and " + t + ".res_id = " + ref + ".tgt_id"
+        + " where " + ref + ".pid = " + alias + ".pid and " + ref + ".sp = ? and not " + t + ".deleted and (",
+        sp.code());
+    String sep = "";
+    for (String target : targets) {
+      where.add(sep);
+      sep = " or ";
+      where.add("(" + t + ".res_type = ?", target);
+      append(where, t, target, chainedName, value, depth + 1);
+      where.add(")");
+    }
+    where.add("))");
+  }
+
+  /** {@code _has:Observation:patient:code=1234}: resources referenced by matching Observations. */
+  private void appendHas(Sql where, String alias, String type, String rawName, String value, int depth) {
+    String[] parts = rawName.split(":", 4);
+    if (parts.length < 4) {
+      throw new BadSearch("_has takes the form _has:Type:reference:parameter=value, e.g."
+          + " _has:Observation:patient:code=1234-5.");
+    }
+    String srcType = parts[1];
+    if (!registry.isResourceType(srcType)) throw new BadSearch("Unknown resource type '" + srcType + "' in _has.");
+    SearchParam link = registry.param(srcType, parts[2]);
+    if (link == null || link.type() != RestSearchParameterTypeEnum.REFERENCE) {
+      throw new BadSearch("'" + parts[2] + "' is not a reference parameter of " + srcType + " (in _has).");
+    }
+    String s = "h" + depth;
+    String ref = "hr" + depth;
+    where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + s
+        + " on " + s + ".pid = " + ref + ".pid where " + ref + ".sp = ? and " + ref + ".tgt_id = "
+        + alias + ".res_id and " + ref + ".tgt_type = ? and not " + s + ".deleted",
+        link.code(), type);
+    append(where, s, srcType, parts[3], value, depth + 1);
+    where.add(")");
+  }
+
+  // ---- composite -------------------------------------------------------------------------
+
+  private void composite(Sql where, String alias, SearchParam sp, String modifier, List<String> values, int depth) {
+    noModifier(sp, modifier);
+    if (sp.components().size() < 2) throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
+    where.add(" and (");
+    String sep = "";
+    for (String v : values) {
+      List<String> parts = Values.split(v, '$');
+      if (parts.size() != sp.components().size()) {
+        throw new BadSearch("Composite parameter '" + sp.name() + "' takes " + sp.components().size()
+            + " values separated by '$', e.g. http://loinc.org|8480-6$gt100.");
+      }
+      where.add(sep + "(true");
+      sep = " or ";
+      for (int i = 0; i < parts.size(); i++) {
+        append(where, alias, sp.resourceType(), sp.components().get(i), parts.get(i), depth + 1);
+      }
+      where.add(")");
+    }
+    where.add(")");
+  }
+}

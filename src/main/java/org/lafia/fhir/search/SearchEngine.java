@@ -1,0 +1,328 @@
+package org.lafia.fhir.search;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.lafia.fhir.index.SearchParam;
+import org.lafia.fhir.index.SearchParamRegistry;
+import org.lafia.fhir.store.ResourceStore;
+import org.lafia.fhir.store.StoredResource;
+
+/**
+ * Executes FHIR searches as one SQL statement over {@code fhir_resource} with an EXISTS per
+ * parameter, keyset-paged on the resource's internal id (so pages stay right while data
+ * changes), then one statement for the page's bodies and one per include level.
+ */
+public final class SearchEngine {
+
+  /** Parameters that shape the result rather than filter it. */
+  public static final Set<String> RESULT_PARAMS =
+      Set.of("_count", "_sort", "_include", "_revinclude", "_total", "_summary", "_elements",
+          "_format", "_pretty", "_offset", "_cursor", "_contained", "_containedType");
+
+  private static final Set<String> UNSUPPORTED = Set.of("_text", "_content", "_list", "_query", "_filter", "_type", "_source");
+  private static final int MAX_INCLUDES = 1000;
+
+  private final SearchParamRegistry registry;
+  private final ResourceStore store;
+  private final int defaultPageSize;
+  private final int maxPageSize;
+
+  public SearchEngine(SearchParamRegistry registry, ResourceStore store, int defaultPageSize, int maxPageSize) {
+    this.registry = registry;
+    this.store = store;
+    this.defaultPageSize = defaultPageSize;
+    this.maxPageSize = maxPageSize;
+  }
+
+  /** The WHERE clause (after "where") selecting resources of {@code type} matching all parameters. */
+  public Sql where(String type, Map<String, List<String>> params, boolean lenient, String serverBase) {
+    Conditions conditions = new Conditions(registry, serverBase);
+    Sql where = new Sql().add("r.res_type = ? and not r.deleted", type);
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
+      String name = e.getKey();
+      if (RESULT_PARAMS.contains(name) || name.startsWith("_include") || name.startsWith("_revinclude")) continue;
+      String base = name.split("[:.]", 2)[0];
+      if (UNSUPPORTED.contains(base)) {
+        if (lenient) continue;
+        throw new BadSearch("Search parameter '" + base + "' is not supported by this server.");
+      }
+      if (!name.startsWith("_has:") && registry.param(type, base) == null) {
+        if (lenient) continue;
+        throw new BadSearch("Unknown search parameter '" + base + "' for " + type
+            + " (send 'Prefer: handling=lenient' to ignore unknown parameters). / Paramètre de"
+            + " recherche inconnu pour " + type + ".");
+      }
+      SearchParam sp = registry.param(type, base);
+      if (sp != null && sp.type() == RestSearchParameterTypeEnum.SPECIAL) {
+        if (lenient) continue;
+        throw new BadSearch("Search parameter '" + base + "' is not supported by this server.");
+      }
+      for (String value : e.getValue()) {
+        conditions.append(where, "r", type, name, value, 0);
+      }
+    }
+    return where;
+  }
+
+  public SearchResult search(Connection c, String type, Map<String, List<String>> params,
+      boolean lenient, String serverBase) throws SQLException {
+    int count = pageSize(params);
+    Sql where = where(type, params, lenient, serverBase);
+    String totalMode = single(params, "_total");
+    if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
+      throw new BadSearch("_total takes none, estimate or accurate.");
+    }
+    boolean summaryCount = "count".equals(single(params, "_summary"));
+    if (summaryCount) {
+      return new SearchResult(List.of(), List.of(), count(c, where), null);
+    }
+    List<String> sortKeys = sortKeys(type, params);
+    Long cursor = longParam(params, "_cursor");
+    Long offset = longParam(params, "_offset");
+
+    Sql q = new Sql().add("select r.pid from fhir_resource r where ").add(where);
+    if (sortKeys.isEmpty()) {
+      if (cursor != null) q.add(" and r.pid > ?", cursor);
+      q.add(" order by r.pid");
+    } else {
+      q.add(" order by ");
+      for (String key : sortKeys) q.add(sortExpression(type, key)).add(", ");
+      q.add("r.pid");
+    }
+    q.add(" limit ?", count + 1);
+    if (!sortKeys.isEmpty() && offset != null) q.add(" offset ?", offset);
+
+    List<Long> pids = new ArrayList<>();
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) pids.add(rs.getLong(1));
+    }
+    boolean more = pids.size() > count;
+    if (more) pids = pids.subList(0, count);
+    List<StoredResource> matches = count == 0 ? List.of() : store.currentByPids(c, pids);
+
+    Integer total = null;
+    if (!"none".equals(totalMode)) {
+      long start = sortKeys.isEmpty() ? 0 : (offset == null ? 0 : offset);
+      if (!more && cursor == null) total = (int) start + pids.size();
+      else total = count(c, where);
+    }
+    String next = null;
+    if (more && count > 0) {
+      Map<String, List<String>> nextParams = new LinkedHashMap<>(params);
+      nextParams.remove("_cursor");
+      nextParams.remove("_offset");
+      if (sortKeys.isEmpty()) {
+        nextParams.put("_cursor", List.of(Long.toString(pids.get(pids.size() - 1))));
+      } else {
+        nextParams.put("_offset", List.of(Long.toString((offset == null ? 0 : offset) + count)));
+      }
+      next = queryString(nextParams);
+    }
+    List<StoredResource> included = includes(c, type, matches, params);
+    return new SearchResult(matches, included, total, next);
+  }
+
+  private int count(Connection c, Sql where) throws SQLException {
+    Sql q = new Sql().add("select count(*) from fhir_resource r where ").add(where);
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private int pageSize(Map<String, List<String>> params) {
+    Long n = longParam(params, "_count");
+    if (n == null) return defaultPageSize;
+    if (n < 0) throw new BadSearch("_count must be zero or a positive number.");
+    return (int) Math.min(n, maxPageSize);
+  }
+
+  static String single(Map<String, List<String>> params, String name) {
+    List<String> v = params.get(name);
+    if (v == null || v.isEmpty()) return null;
+    if (v.size() > 1) throw new BadSearch("Parameter '" + name + "' may appear only once.");
+    return v.get(0);
+  }
+
+  private static Long longParam(Map<String, List<String>> params, String name) {
+    String v = single(params, name);
+    if (v == null) return null;
+    try {
+      long n = Long.parseLong(v);
+      if (n < 0) throw new BadSearch("Parameter '" + name + "' must not be negative.");
+      return n;
+    } catch (NumberFormatException e) {
+      throw new BadSearch("Parameter '" + name + "' must be a whole number, not '" + v + "'.");
+    }
+  }
+
+  private List<String> sortKeys(String type, Map<String, List<String>> params) {
+    List<String> keys = new ArrayList<>();
+    List<String> values = params.get("_sort");
+    if (values == null) return keys;
+    for (String v : values) {
+      for (String k : v.split(",")) {
+        k = k.trim();
+        if (k.isEmpty()) continue;
+        String name = k.startsWith("-") ? k.substring(1) : k;
+        if (registry.param(type, name) == null) {
+          throw new BadSearch("Cannot sort by '" + name + "': not a search parameter of " + type + ".");
+        }
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  private Sql sortExpression(String type, String key) {
+    boolean desc = key.startsWith("-");
+    String name = desc ? key.substring(1) : key;
+    String dir = desc ? " desc nulls last" : " asc nulls last";
+    if (name.equals("_id")) return new Sql().add("r.res_id" + dir);
+    if (name.equals("_lastUpdated")) return new Sql().add("r.last_updated" + dir);
+    SearchParam sp = registry.param(type, name);
+    String agg = desc ? "max" : "min";
+    String col =
+        switch (sp.type()) {
+          case STRING -> "norm";
+          case TOKEN -> "code";
+          case REFERENCE -> "tgt_id";
+          case DATE -> desc ? "hi" : "lo";
+          case NUMBER, QUANTITY -> "val";
+          case URI -> "uri";
+          default -> throw new BadSearch("Cannot sort by '" + name + "' (" + sp.type() + ").");
+        };
+    return new Sql()
+        .add("(select " + agg + "(s." + col + ") from " + Conditions.table(sp)
+            + " s where s.pid = r.pid and s.sp = ?)" + dir, sp.code());
+  }
+
+  // ---- _include / _revinclude --------------------------------------------------------------
+
+  private List<StoredResource> includes(Connection c, String type, List<StoredResource> matches,
+      Map<String, List<String>> params) throws SQLException {
+    List<String[]> includes = new ArrayList<>();
+    List<String[]> revincludes = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
+      String name = e.getKey();
+      boolean iterate = name.endsWith(":iterate") || name.endsWith(":recurse");
+      String base = name.split(":", 2)[0];
+      if (!base.equals("_include") && !base.equals("_revinclude")) continue;
+      for (String v : e.getValue()) {
+        String[] parts = v.split(":");
+        if (!(parts.length == 1 && v.equals("*")) && (parts.length < 2 || parts.length > 3)) {
+          throw new BadSearch(base + " takes Type:parameter[:targetType], not '" + v + "'.");
+        }
+        String[] spec = {parts[0], parts.length > 1 ? parts[1] : "*", parts.length > 2 ? parts[2] : null,
+            iterate ? "iterate" : null};
+        if (!spec[0].equals("*")) {
+          if (!registry.isResourceType(spec[0])) throw new BadSearch("Unknown resource type '" + spec[0] + "' in " + base + ".");
+          if (!spec[1].equals("*")) {
+            SearchParam sp = registry.param(spec[0], spec[1]);
+            if (sp == null || sp.type() != RestSearchParameterTypeEnum.REFERENCE) {
+              throw new BadSearch("'" + spec[1] + "' is not a reference parameter of " + spec[0] + " (in " + base + ").");
+            }
+          }
+        }
+        (base.equals("_include") ? includes : revincludes).add(spec);
+      }
+    }
+    if (includes.isEmpty() && revincludes.isEmpty()) return List.of();
+    Set<Long> seen = new LinkedHashSet<>();
+    for (StoredResource m : matches) seen.add(m.pid());
+    List<StoredResource> out = new ArrayList<>();
+    List<StoredResource> frontier = matches;
+    for (int round = 0; round < 4 && !frontier.isEmpty() && out.size() < MAX_INCLUDES; round++) {
+      Set<Long> found = new LinkedHashSet<>();
+      for (String[] inc : includes) {
+        if (round > 0 && inc[3] == null) continue;
+        found.addAll(forwardTargets(c, frontier, inc));
+      }
+      for (String[] rev : revincludes) {
+        if (round > 0 && rev[3] == null) continue;
+        found.addAll(reverseSources(c, frontier, rev));
+      }
+      found.removeAll(seen);
+      seen.addAll(found);
+      frontier = store.currentByPids(c, new ArrayList<>(found));
+      out.addAll(frontier);
+    }
+    return out.size() > MAX_INCLUDES ? out.subList(0, MAX_INCLUDES) : out;
+  }
+
+  private List<Integer> codes(String type, String param) {
+    List<Integer> codes = new ArrayList<>();
+    for (SearchParam sp : registry.params(type).values()) {
+      if (sp.type() == RestSearchParameterTypeEnum.REFERENCE && (param.equals("*") || sp.name().equals(param))) {
+        codes.add(sp.code());
+      }
+    }
+    return codes;
+  }
+
+  private List<Long> forwardTargets(Connection c, List<StoredResource> from, String[] inc) throws SQLException {
+    List<Long> pids = new ArrayList<>();
+    List<Integer> codes = new ArrayList<>();
+    for (StoredResource r : from) {
+      if (inc[0].equals("*") || inc[0].equals(r.type())) pids.add(r.pid());
+    }
+    if (pids.isEmpty()) return List.of();
+    Set<String> types = new LinkedHashSet<>();
+    for (StoredResource r : from) types.add(r.type());
+    for (String t : types) if (inc[0].equals("*") || inc[0].equals(t)) codes.addAll(codes(t, inc[1]));
+    if (codes.isEmpty()) return List.of();
+    Sql q = new Sql().add("select t.pid from fhir_sp_ref x join fhir_resource t on t.res_type = x.tgt_type"
+        + " and t.res_id = x.tgt_id where x.pid = any(?) and x.sp = any(?) and not t.deleted",
+        pids.toArray(Long[]::new), codes.toArray(Integer[]::new));
+    if (inc[2] != null) q.add(" and t.res_type = ?", inc[2]);
+    return pidList(c, q);
+  }
+
+  private List<Long> reverseSources(Connection c, List<StoredResource> to, String[] rev) throws SQLException {
+    List<Integer> codes = rev[0].equals("*") ? new ArrayList<>() : codes(rev[0], rev[1]);
+    if (rev[0].equals("*")) for (String t : registry.resourceTypes()) codes.addAll(codes(t, "*"));
+    if (codes.isEmpty() || to.isEmpty()) return List.of();
+    List<String> ids = new ArrayList<>();
+    List<String> typeIds = new ArrayList<>();
+    for (StoredResource r : to) {
+      ids.add(r.id());
+      typeIds.add(r.type() + "/" + r.id());
+    }
+    Sql q = new Sql().add("select distinct x.pid from fhir_sp_ref x join fhir_resource s on s.pid = x.pid"
+        + " where x.tgt_id = any(?) and x.sp = any(?) and (x.tgt_type || '/' || x.tgt_id) = any(?) and not s.deleted",
+        ids.toArray(String[]::new), codes.toArray(Integer[]::new), typeIds.toArray(String[]::new));
+    return pidList(c, q);
+  }
+
+  private static List<Long> pidList(Connection c, Sql q) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.add(rs.getLong(1));
+    }
+    return out;
+  }
+
+  public static String queryString(Map<String, List<String>> params) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
+      for (String v : e.getValue()) {
+        if (sb.length() > 0) sb.append('&');
+        sb.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8).replace("%3A", ":"))
+            .append('=')
+            .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("%7C", "|").replace("%2C", ","));
+      }
+    }
+    return sb.toString();
+  }
+}

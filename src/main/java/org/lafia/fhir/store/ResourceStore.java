@@ -1,0 +1,291 @@
+package org.lafia.fhir.store;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.lafia.fhir.index.IndexRows;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Plain-SQL access to the FHIR tables. Writes of a whole transaction go out as one COPY per table
+ * (plus an update and an index delete for resources that already existed), so a bundle of a
+ * thousand resources costs about ten statements. Stateless: safe to share between threads.
+ */
+public final class ResourceStore {
+
+  private static final String CURRENT =
+      "select r.pid, r.res_type, r.res_id, r.version, r.last_updated, v.method, v.body"
+          + " from fhir_resource r join fhir_version v on v.pid = r.pid and v.version = r.version";
+
+  private static final String[] INDEX_TABLES = {
+    "fhir_sp_string", "fhir_sp_token", "fhir_sp_ref", "fhir_sp_date", "fhir_sp_number",
+    "fhir_sp_quantity", "fhir_sp_uri"
+  };
+
+  /** The current row of a resource, locked for the rest of the transaction. */
+  public record Current(long pid, int version, boolean deleted, byte[] contentHash) {}
+
+  public long[] allocatePids(Connection c, int n) throws SQLException {
+    long[] out = new long[n];
+    if (n == 0) return out;
+    try (PreparedStatement ps =
+        c.prepareStatement("select nextval('fhir_pid_seq') from generate_series(1, ?)")) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        int i = 0;
+        while (rs.next()) out[i++] = rs.getLong(1);
+      }
+    }
+    return out;
+  }
+
+  /** Locks and returns the current row, so that concurrent writers of one resource queue up. */
+  public Current lock(Connection c, String type, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select pid, version, deleted, content_hash from fhir_resource"
+                + " where res_type = ? and res_id = ? for update")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return null;
+        return new Current(rs.getLong(1), rs.getInt(2), rs.getBoolean(3), rs.getBytes(4));
+      }
+    }
+  }
+
+  /** Serialises work on one key (e.g. a conditional create's criteria) until commit. */
+  public void lockKey(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, hash64(key));
+      ps.execute();
+    }
+  }
+
+  private static long hash64(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  public StoredResource current(Connection c, String type, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(CURRENT + " where r.res_type = ? and r.res_id = ?")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? row(rs) : null;
+      }
+    }
+  }
+
+  public StoredResource version(Connection c, String type, String id, int version)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select v.pid, v.res_type, v.res_id, v.version, v.last_updated, v.method, v.body"
+                + " from fhir_resource r join fhir_version v on v.pid = r.pid"
+                + " where r.res_type = ? and r.res_id = ? and v.version = ?")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      ps.setInt(3, version);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? row(rs) : null;
+      }
+    }
+  }
+
+  /** Current versions of the given resources, in the order of {@code pids}; deleted ones omitted. */
+  public List<StoredResource> currentByPids(Connection c, List<Long> pids) throws SQLException {
+    if (pids.isEmpty()) return List.of();
+    Map<Long, StoredResource> found = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(CURRENT + " where r.pid = any(?) and not r.deleted")) {
+      Array arr = c.createArrayOf("bigint", pids.toArray());
+      ps.setArray(1, arr);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          StoredResource s = row(rs);
+          found.put(s.pid(), s);
+        }
+      }
+    }
+    List<StoredResource> out = new ArrayList<>(pids.size());
+    for (Long pid : pids) {
+      StoredResource s = found.get(pid);
+      if (s != null) out.add(s);
+    }
+    return out;
+  }
+
+  /** Pids of current, non-deleted resources named by type and id. */
+  public Map<String, Long> pidsOf(Connection c, List<String> typeSlashIds) throws SQLException {
+    Map<String, Long> out = new HashMap<>();
+    if (typeSlashIds.isEmpty()) return out;
+    List<String> ids = new ArrayList<>(typeSlashIds.size());
+    for (String t : typeSlashIds) ids.add(t.substring(t.indexOf('/') + 1));
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select res_type, res_id, pid from fhir_resource where res_id = any(?) and not deleted")) {
+      ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+      }
+    }
+    out.keySet().retainAll(new java.util.HashSet<>(typeSlashIds));
+    return out;
+  }
+
+  static StoredResource row(ResultSet rs) throws SQLException {
+    return new StoredResource(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getInt(4),
+        rs.getTimestamp(5).toInstant(),
+        rs.getString(6).charAt(0),
+        rs.getString(7));
+  }
+
+  /** Writes every version of a transaction, with its search values, in a handful of statements. */
+  public void write(Connection c, List<ResourceWrite> writes) throws SQLException {
+    if (writes.isEmpty()) return;
+    CopyBuffer fresh = new CopyBuffer();
+    CopyBuffer versions = new CopyBuffer();
+    List<ResourceWrite> existing = new ArrayList<>();
+    for (ResourceWrite w : writes) {
+      if (w.firstVersion()) {
+        fresh.field(w.pid()).field(w.type()).field(w.id()).field(w.version())
+            .field(w.lastUpdated()).field(w.method() == 'D').bytes(w.contentHash());
+        fresh.endRow();
+      } else {
+        existing.add(w);
+      }
+      versions.field(w.pid()).field(w.version()).field(w.type()).field(w.id())
+          .field(w.lastUpdated()).field(String.valueOf(w.method())).field(w.body());
+      versions.endRow();
+    }
+    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    copyIn(copy, "fhir_resource (pid, res_type, res_id, version, last_updated, deleted, content_hash)", fresh);
+    if (!existing.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "update fhir_resource set version = ?, last_updated = ?, deleted = ?, content_hash = ?"
+                  + " where pid = ?")) {
+        for (ResourceWrite w : existing) {
+          ps.setInt(1, w.version());
+          ps.setTimestamp(2, Timestamp.from(w.lastUpdated()));
+          ps.setBoolean(3, w.method() == 'D');
+          ps.setBytes(4, w.contentHash());
+          ps.setLong(5, w.pid());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      Array pids = c.createArrayOf("bigint", existing.stream().map(ResourceWrite::pid).toArray());
+      for (String table : INDEX_TABLES) {
+        try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where pid = any(?)")) {
+          ps.setArray(1, pids);
+          ps.executeUpdate();
+        }
+      }
+    }
+    copyIn(copy, "fhir_version (pid, version, res_type, res_id, last_updated, method, body)", versions);
+    writeIndex(copy, writes);
+  }
+
+  private static void writeIndex(CopyManager copy, List<ResourceWrite> writes) throws SQLException {
+    CopyBuffer s = new CopyBuffer(), t = new CopyBuffer(), r = new CopyBuffer(),
+        d = new CopyBuffer(), n = new CopyBuffer(), q = new CopyBuffer(), u = new CopyBuffer();
+    for (ResourceWrite w : writes) {
+      IndexRows rows = w.rows();
+      if (rows == null) continue;
+      long pid = w.pid();
+      for (var x : rows.strings) { s.field(pid).field(x.sp()).field(x.norm()).field(x.exact()); s.endRow(); }
+      for (var x : rows.tokens) { t.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.text()); t.endRow(); }
+      for (var x : rows.refs) { r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()); r.endRow(); }
+      for (var x : rows.dates) { d.field(pid).field(x.sp()).field(x.lo()).field(x.hi()); d.endRow(); }
+      for (var x : rows.numbers) { n.field(pid).field(x.sp()).field(x.value()); n.endRow(); }
+      for (var x : rows.quantities) { q.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.value()); q.endRow(); }
+      for (var x : rows.uris) { u.field(pid).field(x.sp()).field(x.uri()); u.endRow(); }
+    }
+    copyIn(copy, "fhir_sp_string (pid, sp, norm, exact)", s);
+    copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt)", t);
+    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id)", r);
+    copyIn(copy, "fhir_sp_date (pid, sp, lo, hi)", d);
+    copyIn(copy, "fhir_sp_number (pid, sp, val)", n);
+    copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val)", q);
+    copyIn(copy, "fhir_sp_uri (pid, sp, uri)", u);
+  }
+
+  private static void copyIn(CopyManager copy, String target, CopyBuffer buf) throws SQLException {
+    if (buf.rows() == 0) return;
+    try {
+      copy.copyIn("COPY " + target + " FROM STDIN", new StringReader(buf.text()));
+    } catch (IOException e) {
+      throw new SQLException("COPY into " + target + " failed", e);
+    }
+  }
+
+  /**
+   * A page of history, newest first: of one resource (pid), one type, or everything. Keyset-paged
+   * on (last_updated, pid, version) so pages stay right while writes go on.
+   */
+  public List<StoredResource> history(Connection c, Long pid, String type, java.time.Instant since,
+      java.time.Instant at, String cursor, int limit) throws SQLException {
+    StringBuilder sql = new StringBuilder(
+        "select pid, res_type, res_id, version, last_updated, method, body from fhir_version where true");
+    List<Object> args = new ArrayList<>();
+    if (pid != null) { sql.append(" and pid = ?"); args.add(pid); }
+    if (type != null) { sql.append(" and res_type = ?"); args.add(type); }
+    if (since != null) { sql.append(" and last_updated >= ?"); args.add(Timestamp.from(since)); }
+    if (at != null) { sql.append(" and last_updated <= ?"); args.add(Timestamp.from(at)); }
+    if (cursor != null) {
+      String[] p = cursor.split("_");
+      if (p.length != 3) throw new IllegalArgumentException("bad history cursor");
+      sql.append(" and (last_updated, pid, version) < (?, ?, ?)");
+      args.add(Timestamp.from(java.time.Instant.ofEpochMilli(Long.parseLong(p[0]))));
+      args.add(Long.parseLong(p[1]));
+      args.add(Integer.parseInt(p[2]));
+    }
+    sql.append(" order by last_updated desc, pid desc, version desc limit ?");
+    args.add(limit);
+    List<StoredResource> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(row(rs));
+      }
+    }
+    return out;
+  }
+
+  public static String historyCursor(StoredResource last) {
+    return last.lastUpdated().toEpochMilli() + "_" + last.pid() + "_" + last.version();
+  }
+
+  /** Internal id of a resource (deleted or not), or null. */
+  public Long pid(Connection c, String type, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select pid from fhir_resource where res_type = ? and res_id = ?")) {
+      ps.setString(1, type);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+}
