@@ -33,6 +33,7 @@ public class DatabaseConfiguration {
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
+              .setPort(props.embeddedPort())
               .setServerConfig("max_connections", "200")
               .setServerConfig("shared_buffers", "512MB")
               .setServerConfig("work_mem", "16MB")

@@ -10,14 +10,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param password password for the external server
  * @param dataDir directory of the embedded PostgreSQL's cluster; survives restarts
  * @param poolSize maximum JDBC connections of this node
+ * @param embeddedPort port of the embedded PostgreSQL on loopback (0: any free port)
  */
 @ConfigurationProperties(prefix = "lafia.db")
 public record DatabaseProperties(
-    String url, String user, String password, String dataDir, Integer poolSize) {
+    String url, String user, String password, String dataDir, Integer poolSize, Integer embeddedPort) {
 
   public DatabaseProperties {
     if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
     if (poolSize == null || poolSize < 2) poolSize = 16;
+    if (embeddedPort == null || embeddedPort < 0) embeddedPort = 0;
   }
 
   public boolean embedded() {
