@@ -7,12 +7,13 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * One Spring context (and so one embedded PostgreSQL) shared by every HTTP test of the JVM: the
+ * One Spring context (and so one embedded PostgreSQL, in a directory of its own so that parallel
+ * builds never share a cluster) shared by every HTTP test of the JVM: the
  * annotation is identical everywhere, so Spring's context cache reuses it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"lafia.db.data-dir=target/test-db/shared"})
+    properties = {"lafia.db.data-dir=target/test-db/${random.uuid}"})
 public @interface LafiaTest {}

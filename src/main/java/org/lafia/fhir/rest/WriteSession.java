@@ -274,8 +274,16 @@ final class WriteSession implements AutoCloseable {
    * several. Serialised per criteria so two concurrent conditional creates make one resource.
    */
   String matchOne(String type, String criteria, String what) throws SQLException {
-    String query = criteria.startsWith(type + "?") ? criteria.substring(type.length() + 1) : criteria;
-    if (query.startsWith("?")) query = query.substring(1);
+    // Criteria come as "identifier=x", "Patient?identifier=x" or a full URL ending in "Patient?identifier=x".
+    String query = criteria;
+    int mark = criteria.indexOf('?');
+    if (mark >= 0 && criteria.substring(0, mark).indexOf('=') < 0) {
+      String path = criteria.substring(0, mark);
+      if (!path.isEmpty() && !path.equals(type) && !path.endsWith("/" + type)) {
+        throw FhirError.badRequest("The " + what + " criteria name " + path + ", not " + type + ".");
+      }
+      query = criteria.substring(mark + 1);
+    }
     Map<String, List<String>> params = FhirRequest.parseQuery(query);
     if (params.isEmpty()) throw FhirError.badRequest("The " + what + " criteria are empty.");
     fhir.store().lockKey(c, type + "?" + query);
