@@ -320,7 +320,7 @@ public final class SearchEngine {
         if (sb.length() > 0) sb.append('&');
         sb.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8).replace("%3A", ":"))
             .append('=')
-            .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("%7C", "|").replace("%2C", ","));
+            .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("%2C", ","));
       }
     }
     return sb.toString();
