@@ -210,12 +210,13 @@ final class BundleProcessor {
       }
       // 3. Entries in the prescribed order.
       for (HTTPVerb phase : new HTTPVerb[] {HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET}) {
-        if (phase == HTTPVerb.GET) s.flush();
+        if (phase == HTTPVerb.GET) writeOut(s, false);
         for (int i = 0; i < n; i++) {
           Target t = targets[i];
           HTTPVerb m = t.method() == HTTPVerb.HEAD ? HTTPVerb.GET : t.method();
           if (m != phase) continue;
           BundleEntryComponent e = entries.get(i);
+          s.entryLabel(n > 1 ? "Entry #" + i + " (" + e.getRequest().getMethod().toCode() + " " + e.getRequest().getUrl() + ")" : "");
           try {
             results[i] = execute(req, s, t, e, assigned[i], existing[i], inspections[i], representation);
           } catch (FhirError err) {
@@ -225,11 +226,22 @@ final class BundleProcessor {
           }
         }
       }
-      s.commit();
+      writeOut(s, true);
     }
     List<Responses.Entry> out = new ArrayList<>(n);
     for (Responses.Entry r : results) out.add(r);
     return out;
+  }
+
+  /** Flushes (or commits) the staged writes; a refusal then still says that nothing was stored. */
+  private static void writeOut(WriteSession s, boolean commit) throws SQLException {
+    try {
+      if (commit) s.commit();
+      else s.flush();
+    } catch (FhirError err) {
+      throw new FhirError(err.status(), err.issueCode(), err.getMessage()
+          + " — nothing of this transaction was stored. / Rien n'a été enregistré.");
+    }
   }
 
   private static FhirError entryError(int i, BundleEntryComponent e, FhirError err) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +53,9 @@ final class WriteSession implements AutoCloseable {
   private final Instant now;
   private final List<ResourceWrite> pending = new ArrayList<>();
   private final Set<String> written = new HashSet<>();
-  private final Set<String> referenced = new LinkedHashSet<>();
+  /** Local references to check at flush, each with the entry that made it (for the message). */
+  private final Map<String, String> referenced = new java.util.LinkedHashMap<>();
+  private String entryLabel = "";
   private long[] reserved = new long[0];
   private int nextReserved;
   private boolean done;
@@ -68,6 +69,11 @@ final class WriteSession implements AutoCloseable {
 
   Connection connection() {
     return c;
+  }
+
+  /** Names the bundle entry being processed, for messages about it raised later (at flush). */
+  void entryLabel(String label) {
+    this.entryLabel = label;
   }
 
   /** Reserves internal ids for the creates to come (one round trip for a whole bundle). */
@@ -228,7 +234,7 @@ final class WriteSession implements AutoCloseable {
     if (resource instanceof Bundle) return; // documents and collections carry their own references
     for (Reference r : insp.references()) {
       LocalReference local = LocalReference.parse(r.getReference());
-      if (local != null) referenced.add(local.typeAndId());
+      if (local != null) referenced.putIfAbsent(local.typeAndId(), entryLabel);
     }
   }
 
@@ -316,13 +322,15 @@ final class WriteSession implements AutoCloseable {
   private void verifyReferences() throws SQLException {
     if (referenced.isEmpty()) return;
     List<String> unknown = new ArrayList<>();
-    for (String key : referenced) if (!written.contains(key)) unknown.add(key);
+    for (String key : referenced.keySet()) if (!written.contains(key)) unknown.add(key);
+    Map<String, String> labels = new java.util.HashMap<>(referenced);
     referenced.clear();
     if (unknown.isEmpty()) return;
     Map<String, Long> found = fhir.store().pidsOf(c, unknown);
     unknown.removeAll(found.keySet());
     if (!unknown.isEmpty()) {
-      throw FhirError.unprocessable("Reference(s) to resources that do not exist: "
+      String where = labels.get(unknown.get(0));
+      throw FhirError.unprocessable((where.isEmpty() ? "" : where + ": ") + "reference(s) to resources that do not exist: "
           + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
           + ". / Référence(s) vers des ressources inexistantes.");
     }

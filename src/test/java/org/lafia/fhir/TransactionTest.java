@@ -1,0 +1,198 @@
+package org.lafia.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@LafiaTest
+class TransactionTest extends FhirTestSupport {
+  @Autowired DataSource dataSource;
+
+  private long versions() throws Exception {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select count(*) from fhir_version")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private Observation observation(String patientRef, String encounterRef) {
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+    o.setSubject(new Reference(patientRef));
+    if (encounterRef != null) o.setEncounter(new Reference(encounterRef));
+    return o;
+  }
+
+  @Test
+  void a_transaction_resolves_urn_uuid_references_between_its_entries() {
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String family = unique("Tx");
+    Patient p = new Patient();
+    p.addName().setFamily(family);
+    tx.addEntry().setFullUrl("urn:uuid:11111111-1111-1111-1111-111111111111").setResource(p)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    Encounter e = new Encounter();
+    e.setStatus(Encounter.EncounterStatus.FINISHED);
+    e.getClass_().setCode("AMB");
+    e.setSubject(new Reference("urn:uuid:11111111-1111-1111-1111-111111111111"));
+    tx.addEntry().setFullUrl("urn:uuid:22222222-2222-2222-2222-222222222222").setResource(e)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Encounter");
+    tx.addEntry().setFullUrl("urn:uuid:33333333-3333-3333-3333-333333333333")
+        .setResource(observation("urn:uuid:11111111-1111-1111-1111-111111111111", "urn:uuid:22222222-2222-2222-2222-222222222222"))
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    Bundle resp = client().transaction().withBundle(tx).execute();
+    assertThat(resp.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
+    assertThat(resp.getEntry()).allSatisfy(en -> assertThat(en.getResponse().getStatus()).startsWith("201"));
+    String patientId = resp.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    Bundle obs = client().search().forResource(Observation.class)
+        .where(Observation.PATIENT.hasId(patientId)).include(Observation.INCLUDE_ENCOUNTER)
+        .returnBundle(Bundle.class).execute();
+    assertThat(obs.getEntry()).hasSize(2);
+    Observation stored = (Observation) obs.getEntry().get(0).getResource();
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+  }
+
+  @Test
+  void a_transaction_failing_at_its_fortieth_entry_stores_nothing() throws Exception {
+    long before = versions();
+    String family = unique("Atomic");
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < 39; i++) {
+      Patient p = new Patient();
+      p.addName().setFamily(family);
+      tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    tx.addEntry().setResource(observation("Patient/" + unique("does-not-exist"), null))
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    HttpResponse<String> r = send("POST", "", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(tx));
+    assertThat(r.statusCode()).isEqualTo(422);
+    OperationOutcome oo = (OperationOutcome) CTX.newJsonParser().parseResource(r.body());
+    assertThat(oo.getIssueFirstRep().getDiagnostics()).contains("Entry #39").contains("does-not-exist");
+    assertThat(versions()).isEqualTo(before);
+    Bundle none = client().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value(family))
+        .returnBundle(Bundle.class).execute();
+    assertThat(none.getTotal()).isZero();
+  }
+
+  @Test
+  void conditional_references_and_conditional_creates_resolve_inside_a_transaction() {
+    String npi = unique("org");
+    Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    Organization org = new Organization();
+    org.addIdentifier().setSystem("urn:lafia:org").setValue(npi);
+    org.setName("CHU Sylvanus Olympio");
+    first.addEntry().setFullUrl("urn:uuid:44444444-4444-4444-4444-444444444444").setResource(org).getRequest()
+        .setMethod(HTTPVerb.POST).setUrl("Organization").setIfNoneExist("identifier=urn:lafia:org|" + npi);
+    client().transaction().withBundle(first).execute();
+    // The same conditional create again: no second organisation. A patient refers to it by condition.
+    Bundle second = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    second.addEntry().setFullUrl("urn:uuid:44444444-4444-4444-4444-444444444444").setResource(org).getRequest()
+        .setMethod(HTTPVerb.POST).setUrl("Organization").setIfNoneExist("identifier=urn:lafia:org|" + npi);
+    Patient p = new Patient();
+    p.addName().setFamily(unique("Cond"));
+    p.setManagingOrganization(new Reference("Organization?identifier=urn:lafia:org|" + npi));
+    second.addEntry().setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    Bundle resp = client().transaction().withBundle(second).execute();
+    assertThat(resp.getEntry().get(0).getResponse().getStatus()).startsWith("200");
+    assertThat(resp.getEntry().get(1).getResponse().getStatus()).startsWith("201");
+    Bundle orgs = client().search().forResource(Organization.class)
+        .where(Organization.IDENTIFIER.exactly().systemAndCode("urn:lafia:org", npi)).returnBundle(Bundle.class).execute();
+    assertThat(orgs.getTotal()).isEqualTo(1);
+    String orgId = orgs.getEntryFirstRep().getResource().getIdElement().getIdPart();
+    Patient stored = client().read().resource(Patient.class)
+        .withId(resp.getEntry().get(1).getResponse().getLocation().split("/")[1]).execute();
+    assertThat(stored.getManagingOrganization().getReference()).isEqualTo("Organization/" + orgId);
+  }
+
+  @Test
+  void entries_run_in_the_prescribed_order_delete_post_put_get() {
+    Patient existing = new Patient();
+    existing.addName().setFamily(unique("Order"));
+    String oldId = client().create().resource(existing).execute().getId().getIdPart();
+    String putId = unique("put");
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    // Listed GET first and DELETE last: the server still deletes first and reads last.
+    tx.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/" + putId);
+    Patient put = new Patient();
+    put.setId(putId);
+    put.addName().setFamily("Put");
+    tx.addEntry().setResource(put).getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient/" + putId);
+    tx.addEntry().getRequest().setMethod(HTTPVerb.DELETE).setUrl("Patient/" + oldId);
+    Bundle resp = client().transaction().withBundle(tx).execute();
+    assertThat(resp.getEntry().get(0).getResponse().getStatus()).startsWith("200");
+    assertThat(resp.getEntry().get(0).getResource()).isInstanceOf(Patient.class);
+    assertThat(resp.getEntry().get(1).getResponse().getStatus()).startsWith("201");
+    assertThat(resp.getEntry().get(2).getResponse().getStatus()).startsWith("204");
+  }
+
+  @Test
+  void a_batch_runs_its_entries_independently() throws Exception {
+    long before = versions();
+    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    Patient ok = new Patient();
+    ok.addName().setFamily(unique("Batch"));
+    batch.addEntry().setResource(ok).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    batch.addEntry().setResource(observation("Patient/" + unique("nobody"), null)).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/" + unique("missing"));
+    Bundle resp = client().transaction().withBundle(batch).execute();
+    assertThat(resp.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
+    assertThat(resp.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+    assertThat(resp.getEntry().get(1).getResponse().getStatus()).startsWith("422");
+    assertThat(resp.getEntry().get(1).getResponse().getOutcome()).isInstanceOf(OperationOutcome.class);
+    assertThat(resp.getEntry().get(2).getResponse().getStatus()).startsWith("404");
+    assertThat(versions()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void a_synthea_patient_loads_with_its_hospitals_and_practitioners_and_everything_returns_it() throws Exception {
+    for (String name : new String[] {"hospitalInformation.json.gz", "practitionerInformation.json.gz", "patient.json.gz"}) {
+      byte[] gz = getClass().getResourceAsStream("/synthea/" + name).readAllBytes();
+      String json = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      HttpResponse<String> r = send("POST", "", "application/fhir+json", json);
+      assertThat(r.statusCode()).as(name + ": " + r.body().substring(0, Math.min(500, r.body().length()))).isEqualTo(200);
+      Bundle resp = (Bundle) CTX.newJsonParser().parseResource(r.body());
+      assertThat(resp.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).matches("20[01].*"));
+      if (name.startsWith("patient")) {
+        Bundle sent = (Bundle) CTX.newJsonParser().parseResource(json);
+        String pid = resp.getEntry().stream().filter(e -> e.getResponse().getLocation().startsWith("Patient/"))
+            .findFirst().orElseThrow().getResponse().getLocation().split("/")[1];
+        long sentObservations = sent.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
+        HttpResponse<String> count = send("GET", "/Observation?patient=" + pid + "&_summary=count", null, null);
+        assertThat(((Bundle) CTX.newJsonParser().parseResource(count.body())).getTotal()).isEqualTo((int) sentObservations);
+        // $everything pages through the whole compartment: every resource of the bundle comes back once.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String next = "/Patient/" + pid + "/$everything?_count=200";
+        int pages = 0;
+        while (next != null && pages++ < 50) {
+          HttpResponse<String> page = send("GET", next, null, null);
+          assertThat(page.statusCode()).isEqualTo(200);
+          Bundle b = (Bundle) CTX.newJsonParser().parseResource(page.body());
+          b.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH)
+              .forEach(e -> assertThat(seen.add(e.getResource().getIdElement().toUnqualifiedVersionless().getValue())).isTrue());
+          next = b.getLink("next") == null ? null : b.getLink("next").getUrl().substring(base().length());
+        }
+        long sentInCompartment = sent.getEntry().stream()
+            .filter(e -> !(e.getResource() instanceof org.hl7.fhir.r4.model.Provenance)).count();
+        assertThat(seen.size()).isGreaterThanOrEqualTo((int) sentInCompartment);
+      }
+    }
+  }
+}
