@@ -21,6 +21,7 @@ public final class FhirServices {
   private final SearchEngine search;
   private final ResourceInspector inspector;
   private final long maxBodyBytes;
+  private final BodyCheck bodyCheck;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes) {
     this.ctx = ctx;
@@ -31,6 +32,7 @@ public final class FhirServices {
     this.search = new SearchEngine(registry, store, defaultPageSize, maxPageSize);
     this.inspector = new ResourceInspector(ctx);
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyCheck = new BodyCheck(ctx);
   }
 
   public FhirContext ctx() { return ctx; }
@@ -57,10 +59,29 @@ public final class FhirServices {
     return ctx.newJsonParser().parseResource(json);
   }
 
-  /** Parses a client's body strictly: unknown elements and bad values are a 400 with the reason. */
+  /**
+   * Parses a client's body strictly: bad UTF-8, JSON or XML, and anything the FHIR representation
+   * rules forbid, are a 400 saying where and why.
+   */
   IBaseResource parseBody(byte[] body, boolean xml) {
+    String text = BodyCheck.utf8(body);
+    if (xml) {
+      BodyCheck.checkXml(text);
+    } else {
+      bodyCheck.checkResource(bodyCheck.parseJson(text));
+    }
+    return parseChecked(text, xml);
+  }
+
+  /** Checks JSON the server produced from client input (a patched resource) like a client body. */
+  IBaseResource parseCheckedJson(com.fasterxml.jackson.databind.JsonNode node) {
+    bodyCheck.checkResource(node);
+    return parseChecked(node.toString(), false);
+  }
+
+  private IBaseResource parseChecked(String text, boolean xml) {
     try {
-      return strictParser(xml).parseResource(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      return strictParser(xml).parseResource(text);
     } catch (DataFormatException e) {
       throw FhirError.badRequest("The body is not a valid FHIR resource: " + e.getMessage()
           + " / Le corps n'est pas une ressource FHIR valide.");

@@ -101,6 +101,9 @@ public final class FhirServlet extends HttpServlet {
           "Search across all resource types is not supported; search one type, e.g. GET /fhir/Patient?name=x.");
     }
     String first = p.get(0);
+    if ((first.equals("metadata") || first.equals("_history")) && p.size() > 1) {
+      throw FhirError.notFound("Unknown path /fhir/" + String.join("/", p) + ".");
+    }
     if (first.equals("metadata")) {
       if (!m.equals("GET")) throw methodNotAllowed(m, "/metadata");
       out.resource(req, resp, 200, capabilities.statement(req.base));

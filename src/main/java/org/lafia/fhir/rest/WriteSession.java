@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.flipkart.zjsonpatch.CompatibilityFlags;
 import com.flipkart.zjsonpatch.JsonPatch;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -198,16 +200,21 @@ final class WriteSession implements AutoCloseable {
     if (operations == null || !operations.isArray()) {
       throw FhirError.badRequest("A JSON Patch document is a JSON array of operations (RFC 6902).");
     }
-    String patched;
+    JsonNode patched;
     try {
       JsonNode target = JSON.readTree(cur.body());
-      patched = JSON.writeValueAsString(JsonPatch.apply(operations, target));
+      patched = JsonPatch.apply(operations, target, EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT));
     } catch (JsonPatchApplicationException | IllegalArgumentException e) {
       throw FhirError.unprocessable("The JSON Patch could not be applied: " + e.getMessage());
     } catch (Exception e) {
       throw FhirError.badRequest("Invalid JSON Patch: " + e.getMessage());
     }
-    IBaseResource resource = fhir.parseJson(patched);
+    IBaseResource resource;
+    try {
+      resource = fhir.parseCheckedJson(patched);
+    } catch (FhirError e) {
+      throw FhirError.unprocessable("The patched resource is not valid FHIR: " + e.getMessage());
+    }
     if (!type.equals(fhir.ctx().getResourceType(resource)) || !id.equals(resource.getIdElement().getIdPart())) {
       throw FhirError.unprocessable("A patch may not change the resource type or id.");
     }
