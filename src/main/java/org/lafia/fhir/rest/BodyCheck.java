@@ -56,6 +56,10 @@ final class BodyCheck {
         .build();
     f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     this.json = new ObjectMapper(f);
+    // Decimals keep their written precision (1.50 stays 1.50): FHIR decimals carry significance.
+    this.json.enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    this.json.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.json.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
   }
 
   /** The body as text, refusing bytes that are not UTF-8. */
@@ -72,6 +76,10 @@ final class BodyCheck {
   }
 
   // ---- JSON -------------------------------------------------------------------------------
+
+  ObjectMapper mapper() {
+    return json;
+  }
 
   JsonNode parseJson(String text) {
     try {

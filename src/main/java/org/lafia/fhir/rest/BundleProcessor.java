@@ -4,7 +4,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +40,8 @@ final class BundleProcessor {
   void process(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
     byte[] body = req.body();
     if (body.length == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
-    IBaseResource parsed = fhir.parseBody(body, req.bodyIsXml());
+    FhirServices.ParsedBody parsedBody = fhir.parseBodyWithJson(body, req.bodyIsXml());
+    IBaseResource parsed = parsedBody.resource();
     if (!(parsed instanceof Bundle bundle)) {
       throw FhirError.badRequest("POST to the base takes a Bundle of type transaction or batch, not a "
           + fhir.ctx().getResourceType(parsed) + ".");
@@ -48,13 +53,22 @@ final class BundleProcessor {
     boolean representation = "representation".equals(req.preferReturn());
     List<BundleEntryComponent> entries = bundle.getEntry();
     List<Responses.Entry> out;
+    // The JSON of each entry's resource, stored as sent once its references are rewritten.
+    Map<IBaseResource, ObjectNode> sources = new IdentityHashMap<>();
+    JsonNode jsonEntries = parsedBody.json() == null ? null : parsedBody.json().get("entry");
+    for (int i = 0; jsonEntries != null && i < entries.size() && i < jsonEntries.size(); i++) {
+      JsonNode r = jsonEntries.get(i).get("resource");
+      if (r instanceof ObjectNode o && entries.get(i).getResource() != null) {
+        sources.put(entries.get(i).getResource(), o);
+      }
+    }
     if (type == Bundle.BundleType.TRANSACTION) {
-      out = run(req, entries, representation);
+      out = run(req, entries, representation, sources);
     } else {
       out = new ArrayList<>();
       for (BundleEntryComponent e : entries) {
         try {
-          out.addAll(run(req, List.of(e), representation));
+          out.addAll(run(req, List.of(e), representation, sources));
         } catch (FhirError err) {
           out.add(failed(err.status(), err.issueCode(), err.getMessage()));
         } catch (org.lafia.fhir.search.BadSearch err) {
@@ -120,13 +134,14 @@ final class BundleProcessor {
     return new Target(method, type, id, criteria);
   }
 
-  private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation)
-      throws SQLException {
+  private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation,
+      Map<IBaseResource, ObjectNode> sources) throws SQLException {
     int n = entries.size();
     Target[] targets = new Target[n];
     for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i));
     Responses.Entry[] results = new Responses.Entry[n];
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      for (BundleEntryComponent e : entries) if (e.getResource() != null) s.source(e.getResource(), sources.get(e.getResource()));
       Map<String, String> idMap = new HashMap<>();
       String[] assigned = new String[n];
       StoredResource[] existing = new StoredResource[n];
@@ -207,6 +222,8 @@ final class BundleProcessor {
             ref.setReference(resolved);
           }
         }
+        ObjectNode json = sources.get(r);
+        if (json != null) rewriteReferences(json, idMap, conditional);
       }
       // 3. Entries in the prescribed order.
       for (HTTPVerb phase : new HTTPVerb[] {HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET}) {
@@ -231,6 +248,24 @@ final class BundleProcessor {
     List<Responses.Entry> out = new ArrayList<>(n);
     for (Responses.Entry r : results) out.add(r);
     return out;
+  }
+
+  /**
+   * Applies to the stored JSON the same reference rewriting as to the model: every
+   * {@code "reference"} of a Reference that names an entry or a condition resolved above.
+   */
+  private static void rewriteReferences(JsonNode node, Map<String, String> idMap, Map<String, String> conditional) {
+    if (node instanceof ObjectNode obj) {
+      JsonNode ref = obj.get("reference");
+      if (ref != null && ref.isTextual()) {
+        String v = ref.asText();
+        String mapped = idMap.containsKey(v) ? idMap.get(v) : conditional.get(v);
+        if (mapped != null) obj.put("reference", mapped);
+      }
+      for (JsonNode child : obj) if (child.isContainerNode()) rewriteReferences(child, idMap, conditional);
+    } else if (node instanceof ArrayNode arr) {
+      for (JsonNode child : arr) if (child.isContainerNode()) rewriteReferences(child, idMap, conditional);
+    }
   }
 
   /** Flushes (or commits) the staged writes; a refusal then still says that nothing was stored. */

@@ -59,29 +59,45 @@ public final class FhirServices {
     return ctx.newJsonParser().parseResource(json);
   }
 
+  /** A client's resource as HAPI's model and, for JSON, as the JSON tree it came in (stored as sent). */
+  record ParsedBody(IBaseResource resource, com.fasterxml.jackson.databind.node.ObjectNode json) {}
+
   /**
    * Parses a client's body strictly: bad UTF-8, JSON or XML, and anything the FHIR representation
-   * rules forbid, are a 400 saying where and why.
+   * rules forbid, are a 400 saying where and why. JSON is tokenised once: HAPI reads the checked tree.
    */
-  IBaseResource parseBody(byte[] body, boolean xml) {
+  ParsedBody parseBodyWithJson(byte[] body, boolean xml) {
     String text = BodyCheck.utf8(body);
     if (xml) {
       BodyCheck.checkXml(text);
-    } else {
-      bodyCheck.checkResource(bodyCheck.parseJson(text));
+      return new ParsedBody(parseChecked(text, null), null);
     }
-    return parseChecked(text, xml);
+    com.fasterxml.jackson.databind.JsonNode node = bodyCheck.parseJson(text);
+    bodyCheck.checkResource(node);
+    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node);
+  }
+
+  IBaseResource parseBody(byte[] body, boolean xml) {
+    return parseBodyWithJson(body, xml).resource();
   }
 
   /** Checks JSON the server produced from client input (a patched resource) like a client body. */
-  IBaseResource parseCheckedJson(com.fasterxml.jackson.databind.JsonNode node) {
+  ParsedBody parseCheckedJson(com.fasterxml.jackson.databind.JsonNode node) {
     bodyCheck.checkResource(node);
-    return parseChecked(node.toString(), false);
+    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node);
   }
 
-  private IBaseResource parseChecked(String text, boolean xml) {
+  com.fasterxml.jackson.databind.ObjectMapper mapper() {
+    return bodyCheck.mapper();
+  }
+
+  private IBaseResource parseChecked(String xmlText, com.fasterxml.jackson.databind.JsonNode json) {
+    boolean xml = xmlText != null;
     try {
-      return strictParser(xml).parseResource(text);
+      if (xml) return strictParser(true).parseResource(xmlText);
+      ca.uhn.fhir.parser.json.jackson.JacksonStructure structure = new ca.uhn.fhir.parser.json.jackson.JacksonStructure();
+      structure.setNativeObject((com.fasterxml.jackson.databind.node.ObjectNode) json);
+      return ((ca.uhn.fhir.parser.JsonParser) strictParser(false)).parseResource(structure);
     } catch (DataFormatException e) {
       throw FhirError.badRequest("The body is not a valid FHIR resource: " + e.getMessage()
           + " / Le corps n'est pas une ressource FHIR valide.");

@@ -240,14 +240,15 @@ public final class FhirServlet extends HttpServlet {
 
   // ---- writes ------------------------------------------------------------------------------
 
-  private IBaseResource body(FhirRequest req) {
+  private FhirServices.ParsedBody body(FhirRequest req) {
     byte[] b = req.body();
     if (b.length == 0) throw FhirError.badRequest("The request has no body; send a FHIR resource.");
-    return fhir.parseBody(b, req.bodyIsXml());
+    return fhir.parseBodyWithJson(b, req.bodyIsXml());
   }
 
   private void create(FhirRequest req, HttpServletResponse resp, String type) throws IOException, SQLException {
-    IBaseResource r = body(req);
+    FhirServices.ParsedBody parsed = body(req);
+    IBaseResource r = parsed.resource();
     String bodyType = fhir.ctx().getResourceType(r);
     if (!bodyType.equals(type)) {
       throw FhirError.unprocessable("The body is a " + bodyType + " but the URL names " + type
@@ -255,6 +256,7 @@ public final class FhirServlet extends HttpServlet {
     }
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      s.source(r, parsed.json());
       o = s.create(r, req.header("If-None-Exist"), null);
       s.commit();
     }
@@ -262,10 +264,11 @@ public final class FhirServlet extends HttpServlet {
   }
 
   private void update(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
-    IBaseResource r = body(req);
+    FhirServices.ParsedBody parsed = body(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      o = s.update(type, id, r, req.ifMatch());
+      s.source(parsed.resource(), parsed.json());
+      o = s.update(type, id, parsed.resource(), req.ifMatch());
       s.commit();
     }
     writeOutcome(req, resp, o);
@@ -308,7 +311,11 @@ public final class FhirServlet extends HttpServlet {
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
       o = switch (method) {
-        case "PUT" -> s.conditionalUpdate(type, criteria, body(req), req.ifMatch());
+        case "PUT" -> {
+          FhirServices.ParsedBody parsed = body(req);
+          s.source(parsed.resource(), parsed.json());
+          yield s.conditionalUpdate(type, criteria, parsed.resource(), req.ifMatch());
+        }
         case "DELETE" -> s.conditionalDelete(type, criteria);
         default -> {
           checkPatchType(req);

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.CompatibilityFlags;
 import com.flipkart.zjsonpatch.JsonPatch;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
@@ -53,11 +54,14 @@ final class WriteSession implements AutoCloseable {
   private final FhirServices fhir;
   private final Connection c;
   private final Instant now;
+  private final String nowText;
   private final List<ResourceWrite> pending = new ArrayList<>();
   private final Set<String> written = new HashSet<>();
   /** Local references to check at flush, each with the entry that made it (for the message). */
   private final Map<String, String> referenced = new java.util.LinkedHashMap<>();
   private String entryLabel = "";
+  /** The JSON each resource arrived as: stored as sent (plus id and meta), not re-encoded. */
+  private final Map<IBaseResource, ObjectNode> sources = new java.util.IdentityHashMap<>();
   private long[] reserved = new long[0];
   private int nextReserved;
   private boolean done;
@@ -67,10 +71,16 @@ final class WriteSession implements AutoCloseable {
     this.c = ds.getConnection();
     this.c.setAutoCommit(false);
     this.now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    this.nowText = new org.hl7.fhir.r4.model.InstantType(Date.from(now)).getValueAsString();
   }
 
   Connection connection() {
     return c;
+  }
+
+  /** Registers the JSON a resource was parsed from, so that it is stored without re-encoding. */
+  void source(IBaseResource resource, ObjectNode json) {
+    if (json != null) sources.put(resource, json);
   }
 
   /** Names the bundle entry being processed, for messages about it raised later (at flush). */
@@ -211,7 +221,9 @@ final class WriteSession implements AutoCloseable {
     }
     IBaseResource resource;
     try {
-      resource = fhir.parseCheckedJson(patched);
+      FhirServices.ParsedBody parsed = fhir.parseCheckedJson(patched);
+      resource = parsed.resource();
+      source(resource, parsed.json());
     } catch (FhirError e) {
       throw FhirError.unprocessable("The patched resource is not valid FHIR: " + e.getMessage());
     }
@@ -253,10 +265,36 @@ final class WriteSession implements AutoCloseable {
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
     r.getMeta().setLastUpdated(Date.from(now));
-    String body = fhir.jsonParser().encodeResourceToString(resource);
+    ObjectNode json = sources.get(resource);
+    String body = json != null ? storedJson(json, id, version) : fhir.jsonParser().encodeResourceToString(resource);
     pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first,
         fhir.extractor().extract(resource)));
     return new Outcome(status, type, id, version, now, body);
+  }
+
+  /** The client's JSON with the server's id, versionId and lastUpdated, in FHIR's usual order. */
+  private String storedJson(ObjectNode src, String id, int version) {
+    ObjectNode out = fhir.mapper().createObjectNode();
+    out.set("resourceType", src.get("resourceType"));
+    out.put("id", id);
+    ObjectNode meta = out.putObject("meta");
+    meta.put("versionId", Integer.toString(version));
+    meta.put("lastUpdated", nowText);
+    JsonNode oldMeta = src.get("meta");
+    if (oldMeta != null) {
+      oldMeta.fields().forEachRemaining(f -> {
+        if (!f.getKey().equals("versionId") && !f.getKey().equals("lastUpdated")) meta.set(f.getKey(), f.getValue());
+      });
+    }
+    src.fields().forEachRemaining(f -> {
+      String k = f.getKey();
+      if (!k.equals("resourceType") && !k.equals("id") && !k.equals("meta")) out.set(k, f.getValue());
+    });
+    try {
+      return fhir.mapper().writeValueAsString(out);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** SHA-256 of the resource's JSON without versionId and lastUpdated: unchanged content, no new version. */

@@ -15,7 +15,15 @@ final class CopyBuffer {
       sb.append("\\N");
       return this;
     }
-    for (int i = 0; i < s.length(); i++) {
+    int clean = 0;
+    int n = s.length();
+    while (clean < n) {
+      char c = s.charAt(clean);
+      if (c == '\\' || c < 0x20) break;
+      clean++;
+    }
+    sb.append(s, 0, clean);
+    for (int i = clean; i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '\\' -> sb.append("\\\\");
