@@ -41,6 +41,11 @@ public class DatabaseConfiguration {
               .setServerConfig("max_wal_size", "4GB")
               .setServerConfig("checkpoint_timeout", "15min")
               .setServerConfig("jit", "off")
+              // The embedded server's library defaults (fsync off, asynchronous commit) suit
+              // throw-away test databases, not health records: no acknowledged write may be lost.
+              .setServerConfig("fsync", props.embeddedDurable() ? "on" : "off")
+              .setServerConfig("synchronous_commit", props.embeddedDurable() ? "on" : "off")
+              .setServerConfig("full_page_writes", props.embeddedDurable() ? "on" : "off")
               .start();
       log.info("Embedded PostgreSQL 17 started on port {} with data in {}", pg.getPort(), dir);
       return new EmbeddedDatabase(pg);

@@ -11,15 +11,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir directory of the embedded PostgreSQL's cluster; survives restarts
  * @param poolSize maximum JDBC connections of this node
  * @param embeddedPort port of the embedded PostgreSQL on loopback (0: any free port)
+ * @param embeddedDurable fsync and synchronous commit on (off only for throw-away test databases)
  */
 @ConfigurationProperties(prefix = "lafia.db")
 public record DatabaseProperties(
-    String url, String user, String password, String dataDir, Integer poolSize, Integer embeddedPort) {
+    String url, String user, String password, String dataDir, Integer poolSize, Integer embeddedPort, Boolean embeddedDurable) {
 
   public DatabaseProperties {
     if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
     if (poolSize == null || poolSize < 2) poolSize = 16;
     if (embeddedPort == null || embeddedPort < 0) embeddedPort = 0;
+    if (embeddedDurable == null) embeddedDurable = true;
   }
 
   public boolean embedded() {
