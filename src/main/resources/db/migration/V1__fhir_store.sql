@@ -30,14 +30,16 @@ create table fhir_version (
 create index fhir_version_updated on fhir_version (last_updated);
 create index fhir_version_type_updated on fhir_version (res_type, last_updated);
 
--- Search values. "sp" is a stable 32-bit code of "ResourceType.param" (see SearchParamCode).
+-- Search values. "sp" is a stable 32-bit code of "ResourceType.param" (SearchParamRegistry.code).
+-- Rows exist only for current, non-deleted versions. Value indexes end with pid so that an equality
+-- search reads matches in pid order (keyset paging without a sort) and index-only.
 create table fhir_sp_string (
   pid   bigint not null,
   sp    integer not null,
   norm  text   not null,   -- lower case, accents removed, spaces folded: prefix search
   exact text   not null
 );
-create index fhir_sp_string_val on fhir_sp_string (sp, norm text_pattern_ops);
+create index fhir_sp_string_val on fhir_sp_string (sp, norm text_pattern_ops, pid);
 create index fhir_sp_string_pid on fhir_sp_string (pid);
 
 create table fhir_sp_token (
@@ -47,7 +49,7 @@ create table fhir_sp_token (
   code text,
   txt  text               -- normalised display / text, for :text
 );
-create index fhir_sp_token_val on fhir_sp_token (sp, code, sys);
+create index fhir_sp_token_val on fhir_sp_token (sp, code, sys, pid);
 create index fhir_sp_token_pid on fhir_sp_token (pid);
 
 create table fhir_sp_ref (
@@ -56,7 +58,7 @@ create table fhir_sp_ref (
   tgt_type text,           -- null for an absolute URL outside this server or a canonical
   tgt_id   text   not null -- the id, or the whole URL when tgt_type is null
 );
-create index fhir_sp_ref_val on fhir_sp_ref (tgt_id, sp);
+create index fhir_sp_ref_val on fhir_sp_ref (tgt_id, sp, pid);
 create index fhir_sp_ref_pid on fhir_sp_ref (pid);
 
 create table fhir_sp_date (
@@ -65,7 +67,7 @@ create table fhir_sp_date (
   lo  timestamptz not null, -- first instant of the value at its precision
   hi  timestamptz not null  -- last instant of the value at its precision
 );
-create index fhir_sp_date_val on fhir_sp_date (sp, lo, hi);
+create index fhir_sp_date_val on fhir_sp_date (sp, lo, hi, pid);
 create index fhir_sp_date_pid on fhir_sp_date (pid);
 
 create table fhir_sp_number (
@@ -73,7 +75,7 @@ create table fhir_sp_number (
   sp  integer not null,
   val numeric not null
 );
-create index fhir_sp_number_val on fhir_sp_number (sp, val);
+create index fhir_sp_number_val on fhir_sp_number (sp, val, pid);
 create index fhir_sp_number_pid on fhir_sp_number (pid);
 
 create table fhir_sp_quantity (
@@ -83,7 +85,7 @@ create table fhir_sp_quantity (
   code text,
   val  numeric not null
 );
-create index fhir_sp_quantity_val on fhir_sp_quantity (sp, val);
+create index fhir_sp_quantity_val on fhir_sp_quantity (sp, val, pid);
 create index fhir_sp_quantity_pid on fhir_sp_quantity (pid);
 
 create table fhir_sp_uri (
@@ -91,5 +93,5 @@ create table fhir_sp_uri (
   sp  integer not null,
   uri text    not null
 );
-create index fhir_sp_uri_val on fhir_sp_uri (sp, uri);
+create index fhir_sp_uri_val on fhir_sp_uri (sp, uri, pid);
 create index fhir_sp_uri_pid on fhir_sp_uri (pid);

@@ -253,7 +253,7 @@ class SearchConformanceTest extends FhirTestSupport {
     String pagingTag = unique("paging");
     Set<String> created = new HashSet<>();
     for (int i = 0; i < 5; i++) created.add(createTagged(pagingTag, "Page" + i));
-    HttpResponse<String> first = send("GET", "/Patient?_tag=urn:lafia:paging%7C" + pagingTag + "&_count=2", null, null);
+    HttpResponse<String> first = send("GET", "/Patient?_tag=urn:lafia:paging%7C" + pagingTag + "&_count=2&_total=accurate", null, null);
     Bundle page = (Bundle) CTX.newJsonParser().parseResource(first.body());
     assertThat(page.getEntry()).hasSize(2);
     assertThat(page.getTotal()).isEqualTo(5);
@@ -292,6 +292,10 @@ class SearchConformanceTest extends FhirTestSupport {
   void total_and_summary_count() throws Exception {
     Bundle none = search("Observation", "_total=none&_count=1");
     assertThat(none.hasTotal()).isFalse();
+    Bundle byDefault = search("Observation", "_count=1");
+    assertThat(byDefault.hasTotal()).as("a count is paid for only when asked").isFalse();
+    Bundle lastPage = search("Observation", "_count=10");
+    assertThat(lastPage.getTotal()).as("free on the last page").isEqualTo(5);
     Bundle accurate = search("Observation", "_total=accurate&_count=1");
     assertThat(accurate.getTotal()).isEqualTo(5);
     Bundle count = search("Observation", "_summary=count&code=8480-6");

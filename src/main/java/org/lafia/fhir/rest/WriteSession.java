@@ -339,7 +339,7 @@ final class WriteSession implements AutoCloseable {
     if (params.isEmpty()) throw FhirError.badRequest("The " + what + " criteria are empty.");
     fhir.store().lockKey(c, type + "?" + query);
     Sql where = fhir.search().where(type, params, false, null);
-    Sql q = new Sql().add("select r.res_id from fhir_resource r where ").add(where).add(" limit 2");
+    Sql q = new Sql().add("select r.res_id from ").add(where).add(" limit 2");
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) ids.add(rs.getString(1));

@@ -25,6 +25,9 @@ final class Conditions {
 
   private final SearchParamRegistry registry;
   private final String serverBase;
+  /** Alias of the index table the value conditions being written apply to. */
+  private String x = "x0";
+  private int aliases;
 
   Conditions(SearchParamRegistry registry, String serverBase) {
     this.registry = registry;
@@ -72,8 +75,9 @@ final class Conditions {
         where.add(missing ? " and false" : " and true");
         return;
       }
+      String m = "m" + (++aliases);
       where.add(missing ? " and not exists (" : " and exists (");
-      where.add("select 1 from " + table(sp) + " x where x.pid = " + alias + ".pid and x.sp = ?)", sp.code());
+      where.add("select 1 from " + table(sp) + " " + m + " where " + m + ".pid = " + alias + ".pid and " + m + ".sp = ?)", sp.code());
       return;
     }
     List<String> values = Values.split(rawValue, ',');
@@ -117,9 +121,50 @@ final class Conditions {
     }
   }
 
-  private static void open(Sql where, String alias, SearchParam sp, boolean negate) {
+  private void open(Sql where, String alias, SearchParam sp, boolean negate) {
+    if (driving) {
+      // The first parameter drives the query: its index rows are the FROM, in pid order.
+      driving = false;
+      x = "d";
+      where.add(table(sp) + " d where d.sp = ? and (", sp.code());
+      return;
+    }
+    x = "x" + (++aliases);
     where.add(negate ? " and not exists (" : " and exists (");
-    where.add("select 1 from " + table(sp) + " x where x.pid = " + alias + ".pid and x.sp = ? and (", sp.code());
+    where.add("select 1 from " + table(sp) + " " + x + " where " + x + ".pid = " + alias + ".pid and " + x + ".sp = ? and (", sp.code());
+  }
+
+  private boolean driving;
+
+  /**
+   * Writes "{@code <index table> d where ...}" for a parameter that can drive a search from its
+   * own index (a plain positive value of an indexed type), or returns false.
+   */
+  boolean appendDriver(Sql from, String type, String rawName, String rawValue) {
+    if (rawName.startsWith("_") || rawName.contains(".") || rawValue == null || rawValue.isEmpty()) return false;
+    String name = rawName;
+    String modifier = null;
+    int colon = name.indexOf(':');
+    if (colon > 0) {
+      modifier = name.substring(colon + 1);
+      name = name.substring(0, colon);
+    }
+    SearchParam sp = registry.param(type, name);
+    if (sp == null || "missing".equals(modifier) || "not".equals(modifier)) return false;
+    switch (sp.type()) {
+      case TOKEN, STRING, DATE, REFERENCE, NUMBER, QUANTITY, URI -> {}
+      default -> {
+        return false;
+      }
+    }
+    driving = true;
+    Sql part = new Sql();
+    append(part, "d", type, rawName, rawValue, 0);
+    // append wrote "T d where d.sp = ? and (...))": the extra closing parenthesis ends the driver.
+    String text = part.text();
+    if (!text.endsWith("))")) throw new IllegalStateException("unexpected driver shape");
+    from.add(new Sql().add(text.substring(0, text.length() - 1), part.args().toArray()));
+    return true;
   }
 
   // ---- token -----------------------------------------------------------------------------
@@ -142,19 +187,19 @@ final class Conditions {
       where.add(sep);
       sep = " or ";
       if (text) {
-        where.add("x.txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
+        where.add("" + x + ".txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
         continue;
       }
       int bar = Values.indexOfUnescaped(v, '|');
       if (bar < 0) {
-        where.add("x.code = ?", Values.unescape(v));
+        where.add("" + x + ".code = ?", Values.unescape(v));
       } else {
         String sys = Values.unescape(v.substring(0, bar));
         String code = Values.unescape(v.substring(bar + 1));
         if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
-        if (sys.isEmpty()) where.add("(x.code = ? and x.sys is null)", code);
-        else if (code.isEmpty()) where.add("x.sys = ?", sys);
-        else where.add("(x.code = ? and x.sys = ?)", code, sys);
+        if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
+        else if (code.isEmpty()) where.add("" + x + ".sys = ?", sys);
+        else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
       }
     }
     where.add("))");
@@ -176,11 +221,11 @@ final class Conditions {
       where.add(sep);
       sep = " or ";
       if ("exact".equals(modifier)) {
-        where.add("(x.norm = ? and x.exact = ?)", norm, v);
+        where.add("(" + x + ".norm = ? and " + x + ".exact = ?)", norm, v);
       } else if ("contains".equals(modifier)) {
-        where.add("x.norm like ?", "%" + Values.likeEscape(norm) + "%");
+        where.add("" + x + ".norm like ?", "%" + Values.likeEscape(norm) + "%");
       } else {
-        where.add("x.norm like ?", Values.likeEscape(norm) + "%");
+        where.add("" + x + ".norm like ?", Values.likeEscape(norm) + "%");
       }
     }
     where.add("))");
@@ -196,8 +241,8 @@ final class Conditions {
     } else {
       open(where, alias, sp, false);
     }
-    String lo = lastUpdated ? alias + ".last_updated" : "x.lo";
-    String hi = lastUpdated ? alias + ".last_updated" : "x.hi";
+    String lo = lastUpdated ? alias + ".last_updated" : x + ".lo";
+    String hi = lastUpdated ? alias + ".last_updated" : x + ".hi";
     String sep = "";
     for (String v : values) {
       where.add(sep);
@@ -291,7 +336,7 @@ final class Conditions {
     for (String v : values) {
       where.add(sep);
       sep = " or ";
-      numberCondition(where, "x.val", parseNumber(v));
+      numberCondition(where, x + ".val", parseNumber(v));
     }
     where.add("))");
   }
@@ -308,12 +353,12 @@ final class Conditions {
         throw new BadSearch("Quantity '" + v + "' must be number, or number|system|code.");
       }
       where.add("(");
-      numberCondition(where, "x.val", parseNumber(Values.unescape(parts.get(0))));
+      numberCondition(where, x + ".val", parseNumber(Values.unescape(parts.get(0))));
       if (parts.size() == 3) {
         String sys = Values.unescape(parts.get(1));
         String code = Values.unescape(parts.get(2));
-        if (!sys.isEmpty()) where.add(" and x.sys = ?", sys);
-        if (!code.isEmpty()) where.add(" and x.code = ?", code);
+        if (!sys.isEmpty()) where.add(" and " + x + ".sys = ?", sys);
+        if (!code.isEmpty()) where.add(" and " + x + ".code = ?", code);
       }
       where.add(")");
     }
@@ -333,8 +378,8 @@ final class Conditions {
       where.add(sep);
       sep = " or ";
       String u = Values.unescape(v);
-      if ("below".equals(modifier)) where.add("x.uri like ?", Values.likeEscape(u) + "%");
-      else where.add("x.uri = ?", u);
+      if ("below".equals(modifier)) where.add("" + x + ".uri like ?", Values.likeEscape(u) + "%");
+      else where.add("" + x + ".uri = ?", u);
     }
     where.add("))");
   }
@@ -362,13 +407,13 @@ final class Conditions {
         if (typeModifier != null && !typeModifier.equals(ref.type())) {
           throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typeModifier + ".");
         }
-        where.add("(x.tgt_id = ? and x.tgt_type = ?)", ref.id(), ref.type());
+        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", ref.id(), ref.type());
       } else if (v.contains("/") || v.contains(":")) {
-        where.add("(x.tgt_id = ? and x.tgt_type is null)", v);
+        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type is null)", v);
       } else if (typeModifier != null) {
-        where.add("(x.tgt_id = ? and x.tgt_type = ?)", v, typeModifier);
+        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", v, typeModifier);
       } else {
-        where.add("x.tgt_id = ?", v);
+        where.add("" + x + ".tgt_id = ?", v);
       }
     }
     where.add("))");

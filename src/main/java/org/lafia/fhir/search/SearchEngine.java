@@ -45,10 +45,23 @@ public final class SearchEngine {
     this.maxPageSize = maxPageSize;
   }
 
-  /** The WHERE clause (after "where") selecting resources of {@code type} matching all parameters. */
+  /** "fhir_resource r where ..." selecting the resources of {@code type} matching all parameters. */
   public Sql where(String type, Map<String, List<String>> params, boolean lenient, String serverBase) {
+    return build(type, params, lenient, serverBase, false).sql();
+  }
+
+  /**
+   * A search as "select ... from" clause: either {@code fhir_resource r where ...} or, when one
+   * plain parameter can drive it, that parameter's index rows ({@code d}), read in pid order so
+   * that the first page costs a few index probes however many resources match (index rows exist
+   * only for current, non-deleted resources, and parameter codes are per resource type).
+   */
+  record Query(Sql sql, String pid) {}
+
+  Query build(String type, Map<String, List<String>> params, boolean lenient, String serverBase, boolean mayDrive) {
     Conditions conditions = new Conditions(registry, serverBase);
-    Sql where = new Sql().add("r.res_type = ? and not r.deleted", type);
+    List<String[]> filters = new ArrayList<>();
+    boolean needsResourceRow = false;
     for (Map.Entry<String, List<String>> e : params.entrySet()) {
       String name = e.getKey();
       if (RESULT_PARAMS.contains(name) || name.startsWith("_include") || name.startsWith("_revinclude")) continue;
@@ -68,34 +81,49 @@ public final class SearchEngine {
         if (lenient) continue;
         throw new BadSearch("Search parameter '" + base + "' is not supported by this server.");
       }
-      for (String value : e.getValue()) {
-        conditions.append(where, "r", type, name, value, 0);
-      }
+      if (base.equals("_id") || base.equals("_lastUpdated") || base.equals("_has")) needsResourceRow = true;
+      for (String value : e.getValue()) filters.add(new String[] {name, value});
     }
-    return where;
+    Sql sql = new Sql();
+    String alias = "r";
+    int start = 0;
+    if (mayDrive && !needsResourceRow && !filters.isEmpty()
+        && conditions.appendDriver(sql, type, filters.get(0)[0], filters.get(0)[1])) {
+      alias = "d";
+      start = 1;
+    } else {
+      sql.add("fhir_resource r where r.res_type = ? and not r.deleted", type);
+    }
+    for (int i = start; i < filters.size(); i++) {
+      conditions.append(sql, alias, type, filters.get(i)[0], filters.get(i)[1], 0);
+    }
+    return new Query(sql, alias + ".pid");
   }
 
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase) throws SQLException {
     int count = pageSize(params);
-    Sql where = where(type, params, lenient, serverBase);
     String totalMode = single(params, "_total");
     if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
       throw new BadSearch("_total takes none, estimate or accurate.");
     }
+    List<String> sortKeys = sortKeys(type, params);
+    Query query = build(type, params, lenient, serverBase, sortKeys.isEmpty());
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
-      return new SearchResult(List.of(), List.of(), count(c, where), null);
+      return new SearchResult(List.of(), List.of(), count(c, query), null);
     }
-    List<String> sortKeys = sortKeys(type, params);
     Long cursor = longParam(params, "_cursor");
     Long offset = longParam(params, "_offset");
 
-    Sql q = new Sql().add("select r.pid from fhir_resource r where ").add(where);
+    Sql q;
     if (sortKeys.isEmpty()) {
-      if (cursor != null) q.add(" and r.pid > ?", cursor);
-      q.add(" order by r.pid");
+      String pid = query.pid();
+      q = new Sql().add("select distinct " + pid + " from ").add(query.sql());
+      if (cursor != null) q.add(" and " + pid + " > ?", cursor);
+      q.add(" order by " + pid);
     } else {
+      q = new Sql().add("select r.pid from ").add(query.sql());
       q.add(" order by ");
       for (String key : sortKeys) q.add(sortExpression(type, key)).add(", ");
       q.add("r.pid");
@@ -111,12 +139,12 @@ public final class SearchEngine {
     if (more) pids = pids.subList(0, count);
     List<StoredResource> matches = count == 0 ? List.of() : store.currentByPids(c, pids);
 
+    // The total is free on the last page; otherwise it costs a count over every match, which a
+    // national-scale search should pay only when asked (_total=accurate or estimate).
     Integer total = null;
-    if (!"none".equals(totalMode)) {
-      long start = sortKeys.isEmpty() ? 0 : (offset == null ? 0 : offset);
-      if (!more && cursor == null) total = (int) start + pids.size();
-      else total = count(c, where);
-    }
+    long start = sortKeys.isEmpty() ? 0 : (offset == null ? 0 : offset);
+    if ("accurate".equals(totalMode) || "estimate".equals(totalMode)) total = count(c, query);
+    else if (!"none".equals(totalMode) && !more && cursor == null) total = (int) start + pids.size();
     String next = null;
     if (more && count > 0) {
       Map<String, List<String>> nextParams = new LinkedHashMap<>(params);
@@ -133,8 +161,8 @@ public final class SearchEngine {
     return new SearchResult(matches, included, total, next);
   }
 
-  private int count(Connection c, Sql where) throws SQLException {
-    Sql q = new Sql().add("select count(*) from fhir_resource r where ").add(where);
+  private int count(Connection c, Query query) throws SQLException {
+    Sql q = new Sql().add("select count(distinct " + query.pid() + ") from ").add(query.sql());
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getInt(1);
