@@ -208,7 +208,7 @@ final class BundleProcessor {
               }
               String id;
               try {
-                id = s.matchOne(type, v.substring(v.indexOf('?') + 1), "conditional reference");
+                id = s.resolveReference(type, v.substring(v.indexOf('?') + 1));
               } catch (FhirError err) {
                 throw entryError(i, entries.get(i), err);
               }

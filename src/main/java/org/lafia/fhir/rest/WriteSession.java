@@ -325,6 +325,18 @@ final class WriteSession implements AutoCloseable {
    * several. Serialised per criteria so two concurrent conditional creates make one resource.
    */
   String matchOne(String type, String criteria, String what) throws SQLException {
+    return match(type, criteria, what, true);
+  }
+
+  /**
+   * The resource a conditional reference names. Read-only, so it takes no lock: bundles that all
+   * refer to the same organisations and practitioners must not queue behind each other.
+   */
+  String resolveReference(String type, String criteria) throws SQLException {
+    return match(type, criteria, "conditional reference", false);
+  }
+
+  private String match(String type, String criteria, String what, boolean lock) throws SQLException {
     // Criteria come as "identifier=x", "Patient?identifier=x" or a full URL ending in "Patient?identifier=x".
     String query = criteria;
     int mark = criteria.indexOf('?');
@@ -337,7 +349,7 @@ final class WriteSession implements AutoCloseable {
     }
     Map<String, List<String>> params = FhirRequest.parseQuery(query);
     if (params.isEmpty()) throw FhirError.badRequest("The " + what + " criteria are empty.");
-    fhir.store().lockKey(c, type + "?" + query);
+    if (lock) fhir.store().lockKey(c, type + "?" + query);
     Sql where = fhir.search().where(type, params, false, null);
     Sql q = new Sql().add("select r.res_id from ").add(where).add(" limit 2");
     List<String> ids = new ArrayList<>();
