@@ -151,7 +151,11 @@ class TransactionTest extends FhirTestSupport {
     batch.addEntry().setResource(ok).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
     batch.addEntry().setResource(observation("Patient/" + unique("nobody"), null)).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
     batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient/" + unique("missing"));
+    Observation noStatus = new Observation();
+    noStatus.getCode().setText("no status");
+    batch.addEntry().setResource(noStatus).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
     Bundle resp = client().transaction().withBundle(batch).execute();
+    assertThat(resp.getEntry().get(3).getResponse().getStatus()).startsWith("422");
     assertThat(resp.getType()).isEqualTo(Bundle.BundleType.BATCHRESPONSE);
     assertThat(resp.getEntry().get(0).getResponse().getStatus()).startsWith("201");
     assertThat(resp.getEntry().get(1).getResponse().getStatus()).startsWith("422");

@@ -94,11 +94,16 @@ final class BodyCheck {
     }
   }
 
-  void checkResource(JsonNode node) {
-    resource(node, "", 0);
+  /**
+   * Checks a resource; required elements (cardinality 1..) that are absent are added to
+   * {@code missing} (when not null) rather than thrown, so the caller decides: 422 for a write,
+   * an issue for $validate, a failed entry for a batch.
+   */
+  void checkResource(JsonNode node, java.util.List<String> missing) {
+    resource(node, "", 0, missing);
   }
 
-  private void resource(JsonNode node, String path, int depth) {
+  private void resource(JsonNode node, String path, int depth, java.util.List<String> missing) {
     if (!node.isObject()) throw bad(path, "a resource must be a JSON object");
     JsonNode rt = node.get("resourceType");
     if (rt == null || !rt.isTextual()) throw bad(path, "resourceType is missing");
@@ -108,10 +113,11 @@ final class BodyCheck {
     } catch (RuntimeException e) {
       throw bad(path, "unknown resourceType '" + rt.asText() + "'");
     }
-    composite(node, def, path.isEmpty() ? rt.asText() : path, depth);
+    composite(node, def, path.isEmpty() ? rt.asText() : path, depth, missing);
   }
 
-  private void composite(JsonNode obj, BaseRuntimeElementCompositeDefinition<?> def, String path, int depth) {
+  private void composite(JsonNode obj, BaseRuntimeElementCompositeDefinition<?> def, String path, int depth,
+      java.util.List<String> missing) {
     if (depth > MAX_DEPTH) throw bad(path, "nested too deeply");
     if (!obj.isObject()) throw bad(path, "expected a JSON object");
     if (obj.isEmpty()) throw bad(path, "empty objects are not allowed");
@@ -149,12 +155,25 @@ final class BodyCheck {
             if (!hasExtensions) throw bad(at + "[" + i + "]", "null is not allowed");
             continue;
           }
-          element(item, type, at + "[" + i + "]", depth + 1);
+          element(item, type, at + "[" + i + "]", depth + 1, missing);
         }
       } else {
         if (value.isArray()) throw bad(at, "does not repeat, so it must not be an array");
         if (value.isNull()) throw bad(at, "null is not allowed; leave the element out");
-        element(value, type, at, depth + 1);
+        element(value, type, at, depth + 1, missing);
+      }
+    }
+    if (missing != null) {
+      for (BaseRuntimeChildDefinition child : def.getChildren()) {
+        if (child.getMin() < 1) continue;
+        boolean present = false;
+        for (String n : child.getValidChildNames()) {
+          if (obj.has(n) || obj.has("_" + n)) {
+            present = true;
+            break;
+          }
+        }
+        if (!present && missing.size() < 50) missing.add(path + "." + child.getElementName());
       }
     }
   }
@@ -167,13 +186,14 @@ final class BodyCheck {
     }
   }
 
-  private void element(JsonNode value, BaseRuntimeElementDefinition<?> type, String at, int depth) {
+  private void element(JsonNode value, BaseRuntimeElementDefinition<?> type, String at, int depth,
+      java.util.List<String> missing) {
     if (type == null) return;
     switch (type.getChildType()) {
       case PRIMITIVE_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG, ID_DATATYPE -> primitive(value, type.getName(), at);
-      case RESOURCE, CONTAINED_RESOURCES, CONTAINED_RESOURCE_LIST -> resource(value, at, depth);
+      case RESOURCE, CONTAINED_RESOURCES, CONTAINED_RESOURCE_LIST -> resource(value, at, depth, missing);
       case COMPOSITE_DATATYPE, RESOURCE_BLOCK -> {
-        if (type instanceof BaseRuntimeElementCompositeDefinition<?> comp) composite(value, comp, at, depth);
+        if (type instanceof BaseRuntimeElementCompositeDefinition<?> comp) composite(value, comp, at, depth, missing);
       }
       default -> {}
     }
@@ -215,6 +235,17 @@ final class BodyCheck {
         };
         if (p != null && !p.matcher(s).matches()) throw bad(at, "'" + s + "' is not a valid FHIR " + type);
       }
+    }
+  }
+
+  /** Every local reference ("Type/id") a JSON resource makes, for the existence check. */
+  static void collectReferences(JsonNode node, java.util.function.Consumer<String> out) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
+      JsonNode ref = obj.get("reference");
+      if (ref != null && ref.isTextual()) out.accept(ref.asText());
+      for (JsonNode child : obj) if (child.isContainerNode()) collectReferences(child, out);
+    } else if (node != null && node.isArray()) {
+      for (JsonNode child : node) if (child.isContainerNode()) collectReferences(child, out);
     }
   }
 

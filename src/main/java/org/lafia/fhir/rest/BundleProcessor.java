@@ -31,6 +31,7 @@ import org.lafia.fhir.store.StoredResource;
 final class BundleProcessor {
   private final FhirServices fhir;
   private final FhirServlet servlet;
+  private static final java.util.regex.Pattern ENTRY_PATH = java.util.regex.Pattern.compile("^Bundle\\.entry\\[(\\d+)\\]\\.resource");
 
   BundleProcessor(FhirServices fhir, FhirServlet servlet) {
     this.fhir = fhir;
@@ -55,6 +56,15 @@ final class BundleProcessor {
     List<Responses.Entry> out;
     // The JSON of each entry's resource, stored as sent once its references are rewritten.
     Map<IBaseResource, ObjectNode> sources = new IdentityHashMap<>();
+    // Required elements missing: per entry (a failed entry), or in the Bundle itself (422).
+    Map<IBaseResource, List<String>> missing = new IdentityHashMap<>();
+    for (String path : parsedBody.missing()) {
+      java.util.regex.Matcher m = ENTRY_PATH.matcher(path);
+      if (!m.find() || Integer.parseInt(m.group(1)) >= entries.size() || entries.get(Integer.parseInt(m.group(1))).getResource() == null) {
+        throw FhirError.badRequest("The Bundle lacks a required element: " + path + ".");
+      }
+      missing.computeIfAbsent(entries.get(Integer.parseInt(m.group(1))).getResource(), k -> new ArrayList<>()).add(path);
+    }
     JsonNode jsonEntries = parsedBody.json() == null ? null : parsedBody.json().get("entry");
     for (int i = 0; jsonEntries != null && i < entries.size() && i < jsonEntries.size(); i++) {
       JsonNode r = jsonEntries.get(i).get("resource");
@@ -63,12 +73,12 @@ final class BundleProcessor {
       }
     }
     if (type == Bundle.BundleType.TRANSACTION) {
-      out = run(req, entries, representation, sources);
+      out = run(req, entries, representation, sources, missing);
     } else {
       out = new ArrayList<>();
       for (BundleEntryComponent e : entries) {
         try {
-          out.addAll(run(req, List.of(e), representation, sources));
+          out.addAll(run(req, List.of(e), representation, sources, missing));
         } catch (FhirError err) {
           out.add(failed(err.status(), err.issueCode(), err.getMessage()));
         } catch (org.lafia.fhir.search.BadSearch err) {
@@ -135,7 +145,7 @@ final class BundleProcessor {
   }
 
   private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation,
-      Map<IBaseResource, ObjectNode> sources) throws SQLException {
+      Map<IBaseResource, ObjectNode> sources, Map<IBaseResource, List<String>> missing) throws SQLException {
     int n = entries.size();
     Target[] targets = new Target[n];
     for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i));
@@ -152,6 +162,10 @@ final class BundleProcessor {
         Target t = targets[i];
         String fullUrl = e.getFullUrl();
         try {
+          if (e.getResource() != null && missing.containsKey(e.getResource())
+              && (t.method() == HTTPVerb.POST || t.method() == HTTPVerb.PUT)) {
+            FhirServices.requireComplete(missing.get(e.getResource()));
+          }
           if (t.method() == HTTPVerb.POST) {
             String ine = e.getRequest().getIfNoneExist();
             String match = ine == null || ine.isBlank() ? null : s.matchOne(t.type(), ine, "ifNoneExist");
@@ -188,43 +202,32 @@ final class BundleProcessor {
       for (int i = 0; i < n; i++) {
         Resource r = entries.get(i).getResource();
         if (r == null || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
-        inspections[i] = fhir.inspector().inspect(r);
-        for (Reference ref : inspections[i].references()) {
-          String v = ref.getReference();
-          if (v == null || v.startsWith("#")) continue;
-          String mapped = idMap.get(v);
-          if (mapped != null) {
-            ref.setReference(mapped);
-          } else if (v.startsWith("urn:uuid:") || v.startsWith("urn:oid:")) {
-            throw entryError(i, entries.get(i), FhirError.badRequest("Reference '" + v
-                + "' names no entry of this transaction (no entry has that fullUrl)."));
-          } else if (v.matches("^[A-Z][A-Za-z]+\\?.+")) {
-            String key = v;
-            String resolved = conditional.get(key);
-            if (resolved == null) {
-              String type = v.substring(0, v.indexOf('?'));
-              if (!fhir.registry().isResourceType(type)) {
-                throw entryError(i, entries.get(i), FhirError.badRequest("Unknown type in conditional reference '" + v + "'."));
-              }
-              String id;
-              try {
-                id = s.resolveReference(type, v.substring(v.indexOf('?') + 1));
-              } catch (FhirError err) {
-                throw entryError(i, entries.get(i), err);
-              }
-              if (id == null) {
-                throw entryError(i, entries.get(i), FhirError.unprocessable("Conditional reference '" + v
-                    + "' matches no resource."));
-              }
-              resolved = type + "/" + id;
-              conditional.put(key, resolved);
-            }
-            ref.setReference(resolved);
-          }
-        }
         ObjectNode json = sources.get(r);
-        if (json != null) rewriteReferences(json, idMap, conditional);
+        try {
+          if (json != null) {
+            // JSON: resolve what the entry refers to; the JSON is rewritten, the model's index
+            // values are mapped at staging (WriteSession.referenceMap).
+            List<String> refs = new ArrayList<>();
+            BodyCheck.collectReferences(json, refs::add);
+            for (String v : refs) resolve(s, v, idMap, conditional);
+            rewriteReferences(json, idMap, conditional);
+          } else {
+            inspections[i] = fhir.inspector().inspect(r);
+            for (Reference ref : inspections[i].references()) {
+              String mapped = resolve(s, ref.getReference(), idMap, conditional);
+              if (mapped != null) ref.setReference(mapped);
+            }
+          }
+        } catch (FhirError err) {
+          throw entryError(i, entries.get(i), err);
+        }
       }
+      Map<String, String> resolved = new HashMap<>(idMap);
+      resolved.putAll(conditional);
+      for (Map.Entry<String, String> e : new ArrayList<>(resolved.entrySet())) {
+        if (e.getKey().length() > 256) resolved.put(e.getKey().substring(0, 256), e.getValue());
+      }
+      s.referenceMap(resolved);
       // 3. Entries in the prescribed order.
       for (HTTPVerb phase : new HTTPVerb[] {HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET}) {
         if (phase == HTTPVerb.GET) writeOut(s, false);
@@ -248,6 +251,32 @@ final class BundleProcessor {
     List<Responses.Entry> out = new ArrayList<>(n);
     for (Responses.Entry r : results) out.add(r);
     return out;
+  }
+
+  /**
+   * What a reference written in an entry stands for: an entry's fullUrl, or the single resource a
+   * conditional reference matches (resolved once per bundle); null when it is already a plain one.
+   */
+  private String resolve(WriteSession s, String v, Map<String, String> idMap, Map<String, String> conditional)
+      throws SQLException {
+    if (v == null || v.startsWith("#")) return null;
+    String mapped = idMap.get(v);
+    if (mapped != null) return mapped;
+    if (v.startsWith("urn:uuid:") || v.startsWith("urn:oid:")) {
+      throw FhirError.badRequest("Reference '" + v + "' names no entry of this transaction (no entry has that fullUrl).");
+    }
+    int q = v.indexOf('?');
+    if (q <= 0 || !Character.isUpperCase(v.charAt(0))) return null;
+    String done = conditional.get(v);
+    if (done != null) return done;
+    String type = v.substring(0, q);
+    if (!fhir.registry().isResourceType(type)) {
+      throw FhirError.badRequest("Unknown type in conditional reference '" + v + "'.");
+    }
+    String id = s.resolveReference(type, v.substring(q + 1));
+    if (id == null) throw FhirError.unprocessable("Conditional reference '" + v + "' matches no resource.");
+    conditional.put(v, type + "/" + id);
+    return type + "/" + id;
   }
 
   /**

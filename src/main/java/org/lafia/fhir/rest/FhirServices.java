@@ -4,6 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.lafia.fhir.index.IndexExtractor;
@@ -60,7 +62,7 @@ public final class FhirServices {
   }
 
   /** A client's resource as HAPI's model and, for JSON, as the JSON tree it came in (stored as sent). */
-  record ParsedBody(IBaseResource resource, com.fasterxml.jackson.databind.node.ObjectNode json) {}
+  record ParsedBody(IBaseResource resource, com.fasterxml.jackson.databind.node.ObjectNode json, List<String> missing) {}
 
   /**
    * Parses a client's body strictly: bad UTF-8, JSON or XML, and anything the FHIR representation
@@ -70,11 +72,26 @@ public final class FhirServices {
     String text = BodyCheck.utf8(body);
     if (xml) {
       BodyCheck.checkXml(text);
-      return new ParsedBody(parseChecked(text, null), null);
+      return new ParsedBody(parseChecked(text, null), null, List.of());
     }
     com.fasterxml.jackson.databind.JsonNode node = bodyCheck.parseJson(text);
-    bodyCheck.checkResource(node);
-    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node);
+    List<String> missing = new ArrayList<>();
+    bodyCheck.checkResource(node, missing);
+    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node, missing);
+  }
+
+  /** A resource to store: as above, and a 422 naming the required elements it lacks. */
+  ParsedBody parseResourceToStore(byte[] body, boolean xml) {
+    ParsedBody parsed = parseBodyWithJson(body, xml);
+    requireComplete(parsed.missing());
+    return parsed;
+  }
+
+  static void requireComplete(List<String> missing) {
+    if (!missing.isEmpty()) {
+      throw FhirError.unprocessable("Required element(s) missing: " + String.join(", ", missing)
+          + ". / Élément(s) obligatoire(s) manquant(s).");
+    }
   }
 
   IBaseResource parseBody(byte[] body, boolean xml) {
@@ -83,8 +100,10 @@ public final class FhirServices {
 
   /** Checks JSON the server produced from client input (a patched resource) like a client body. */
   ParsedBody parseCheckedJson(com.fasterxml.jackson.databind.JsonNode node) {
-    bodyCheck.checkResource(node);
-    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node);
+    List<String> missing = new ArrayList<>();
+    bodyCheck.checkResource(node, missing);
+    requireComplete(missing);
+    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node, missing);
   }
 
   com.fasterxml.jackson.databind.ObjectMapper mapper() {

@@ -243,7 +243,7 @@ public final class FhirServlet extends HttpServlet {
   private FhirServices.ParsedBody body(FhirRequest req) {
     byte[] b = req.body();
     if (b.length == 0) throw FhirError.badRequest("The request has no body; send a FHIR resource.");
-    return fhir.parseBodyWithJson(b, req.bodyIsXml());
+    return fhir.parseResourceToStore(b, req.bodyIsXml());
   }
 
   private void create(FhirRequest req, HttpServletResponse resp, String type) throws IOException, SQLException {

@@ -32,6 +32,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.lafia.fhir.index.IndexRows;
 import org.lafia.fhir.index.LocalReference;
 import org.lafia.fhir.search.Sql;
 import org.lafia.fhir.store.ResourceStore;
@@ -62,6 +63,8 @@ final class WriteSession implements AutoCloseable {
   private String entryLabel = "";
   /** The JSON each resource arrived as: stored as sent (plus id and meta), not re-encoded. */
   private final Map<IBaseResource, ObjectNode> sources = new java.util.IdentityHashMap<>();
+  /** Within a transaction: references as written (urn:uuid, conditional) → "Type/id". */
+  private Map<String, String> referenceMap = Map.of();
   private long[] reserved = new long[0];
   private int nextReserved;
   private boolean done;
@@ -76,6 +79,14 @@ final class WriteSession implements AutoCloseable {
 
   Connection connection() {
     return c;
+  }
+
+  /**
+   * References resolved by a transaction. The stored JSON is rewritten directly; the model is left
+   * as parsed and its extracted reference values are mapped here, which spares a walk over it.
+   */
+  void referenceMap(Map<String, String> map) {
+    this.referenceMap = map;
   }
 
   /** Registers the JSON a resource was parsed from, so that it is stored without re-encoding. */
@@ -245,6 +256,16 @@ final class WriteSession implements AutoCloseable {
 
   /** Required elements present, local references collected for the check at commit. */
   private void checkContent(IBaseResource resource, ResourceInspector.Inspection pre) {
+    ObjectNode json = sources.get(resource);
+    if (json != null && pre == null) {
+      // Checked as JSON already (required elements included): only its references remain to see.
+      if (resource instanceof Bundle) return;
+      BodyCheck.collectReferences(json, v -> {
+        LocalReference local = LocalReference.parse(v);
+        if (local != null) referenced.putIfAbsent(local.typeAndId(), entryLabel);
+      });
+      return;
+    }
     ResourceInspector.Inspection insp = pre != null ? pre : fhir.inspector().inspect(resource);
     if (!insp.missing().isEmpty()) {
       throw FhirError.unprocessable("Required element(s) missing: " + String.join(", ", insp.missing())
@@ -267,9 +288,21 @@ final class WriteSession implements AutoCloseable {
     r.getMeta().setLastUpdated(Date.from(now));
     ObjectNode json = sources.get(resource);
     String body = json != null ? storedJson(json, id, version) : fhir.jsonParser().encodeResourceToString(resource);
-    pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first,
-        fhir.extractor().extract(resource)));
+    IndexRows rows = fhir.extractor().extract(resource);
+    if (!referenceMap.isEmpty()) remapReferences(rows);
+    pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first, rows));
     return new Outcome(status, type, id, version, now, body);
+  }
+
+  private void remapReferences(IndexRows rows) {
+    for (int i = 0; i < rows.refs.size(); i++) {
+      IndexRows.Ref r = rows.refs.get(i);
+      if (r.targetType() != null) continue;
+      String mapped = referenceMap.get(r.targetId());
+      if (mapped == null) continue;
+      LocalReference local = LocalReference.parse(mapped);
+      if (local != null) rows.refs.set(i, new IndexRows.Ref(r.sp(), local.type(), local.id()));
+    }
   }
 
   /** The client's JSON with the server's id, versionId and lastUpdated, in FHIR's usual order. */
