@@ -41,7 +41,8 @@ final class BundleProcessor {
   void process(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
     byte[] body = req.body();
     if (body.length == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
-    FhirServices.ParsedBody parsedBody = fhir.parseBodyWithJson(body, req.bodyIsXml());
+    Map<Integer, ObjectNode> detached = new HashMap<>();
+    FhirServices.ParsedBody parsedBody = fhir.parseBundle(body, req.bodyIsXml(), detached);
     IBaseResource parsed = parsedBody.resource();
     if (!(parsed instanceof Bundle bundle)) {
       throw FhirError.badRequest("POST to the base takes a Bundle of type transaction or batch, not a "
@@ -54,23 +55,19 @@ final class BundleProcessor {
     boolean representation = "representation".equals(req.preferReturn());
     List<BundleEntryComponent> entries = bundle.getEntry();
     List<Responses.Entry> out;
-    // The JSON of each entry's resource, stored as sent once its references are rewritten.
-    Map<IBaseResource, ObjectNode> sources = new IdentityHashMap<>();
-    // Required elements missing: per entry (a failed entry), or in the Bundle itself (422).
-    Map<IBaseResource, List<String>> missing = new IdentityHashMap<>();
+    // The JSON of each entry's resource: made a HAPI model when its turn comes, stored as sent.
+    Map<BundleEntryComponent, ObjectNode> sources = new IdentityHashMap<>();
+    detached.forEach((i, json) -> {
+      if (i < entries.size()) sources.put(entries.get(i), json);
+    });
+    // Required elements missing: per entry (a failed entry), or in the Bundle itself (400).
+    Map<BundleEntryComponent, List<String>> missing = new IdentityHashMap<>();
     for (String path : parsedBody.missing()) {
       java.util.regex.Matcher m = ENTRY_PATH.matcher(path);
-      if (!m.find() || Integer.parseInt(m.group(1)) >= entries.size() || entries.get(Integer.parseInt(m.group(1))).getResource() == null) {
+      if (!m.find() || Integer.parseInt(m.group(1)) >= entries.size()) {
         throw FhirError.badRequest("The Bundle lacks a required element: " + path + ".");
       }
-      missing.computeIfAbsent(entries.get(Integer.parseInt(m.group(1))).getResource(), k -> new ArrayList<>()).add(path);
-    }
-    JsonNode jsonEntries = parsedBody.json() == null ? null : parsedBody.json().get("entry");
-    for (int i = 0; jsonEntries != null && i < entries.size() && i < jsonEntries.size(); i++) {
-      JsonNode r = jsonEntries.get(i).get("resource");
-      if (r instanceof ObjectNode o && entries.get(i).getResource() != null) {
-        sources.put(entries.get(i).getResource(), o);
-      }
+      missing.computeIfAbsent(entries.get(Integer.parseInt(m.group(1))), k -> new ArrayList<>()).add(path);
     }
     if (type == Bundle.BundleType.TRANSACTION) {
       out = run(req, entries, representation, sources, missing);
@@ -116,7 +113,7 @@ final class BundleProcessor {
   /** A parsed entry request: method, resource type, id or criteria. */
   private record Target(HTTPVerb method, String type, String id, String criteria) {}
 
-  private Target target(int index, BundleEntryComponent e) {
+  private Target target(int index, BundleEntryComponent e, boolean hasJson) {
     if (!e.hasRequest() || e.getRequest().getMethod() == null || !e.getRequest().hasUrl()) {
       throw FhirError.badRequest("Entry #" + index + " has no request method and url.");
     }
@@ -135,7 +132,7 @@ final class BundleProcessor {
     if (id != null && !WriteSession.ID.matcher(id).matches()) {
       throw FhirError.badRequest("Entry #" + index + ": '" + id + "' is not a valid id.");
     }
-    if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && e.getResource() == null) {
+    if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && e.getResource() == null && !hasJson) {
       throw FhirError.badRequest("Entry #" + index + " (" + method.toCode() + " " + url + ") has no resource.");
     }
     if ((method == HTTPVerb.PUT || method == HTTPVerb.DELETE || method == HTTPVerb.PATCH) && id == null && criteria == null) {
@@ -145,13 +142,12 @@ final class BundleProcessor {
   }
 
   private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation,
-      Map<IBaseResource, ObjectNode> sources, Map<IBaseResource, List<String>> missing) throws SQLException {
+      Map<BundleEntryComponent, ObjectNode> sources, Map<BundleEntryComponent, List<String>> missing) throws SQLException {
     int n = entries.size();
     Target[] targets = new Target[n];
-    for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i));
+    for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i), sources.containsKey(entries.get(i)));
     Responses.Entry[] results = new Responses.Entry[n];
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      for (BundleEntryComponent e : entries) if (e.getResource() != null) s.source(e.getResource(), sources.get(e.getResource()));
       Map<String, String> idMap = new HashMap<>();
       String[] assigned = new String[n];
       StoredResource[] existing = new StoredResource[n];
@@ -162,9 +158,8 @@ final class BundleProcessor {
         Target t = targets[i];
         String fullUrl = e.getFullUrl();
         try {
-          if (e.getResource() != null && missing.containsKey(e.getResource())
-              && (t.method() == HTTPVerb.POST || t.method() == HTTPVerb.PUT)) {
-            FhirServices.requireComplete(missing.get(e.getResource()));
+          if (missing.containsKey(e) && (t.method() == HTTPVerb.POST || t.method() == HTTPVerb.PUT)) {
+            FhirServices.requireComplete(missing.get(e));
           }
           if (t.method() == HTTPVerb.POST) {
             String ine = e.getRequest().getIfNoneExist();
@@ -182,10 +177,11 @@ final class BundleProcessor {
             if (id == null) {
               id = s.matchOne(t.type(), t.criteria(), "conditional update");
               if (id == null) {
-                String bodyId = e.getResource().getIdElement().getIdPart();
+                String bodyId = sources.containsKey(e) ? sources.get(e).path("id").asText(null)
+                    : e.getResource().getIdElement().getIdPart();
                 id = bodyId != null && !bodyId.isEmpty() ? bodyId : UUID.randomUUID().toString();
               }
-              e.getResource().setId(id);
+              if (e.getResource() != null) e.getResource().setId(id);
             }
             assigned[i] = id;
             creates++;
@@ -201,8 +197,8 @@ final class BundleProcessor {
       Map<String, String> conditional = new HashMap<>();
       for (int i = 0; i < n; i++) {
         Resource r = entries.get(i).getResource();
-        if (r == null || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
-        ObjectNode json = sources.get(r);
+        ObjectNode json = sources.get(entries.get(i));
+        if ((r == null && json == null) || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
         try {
           if (json != null) {
             // JSON: resolve what the entry refers to; the JSON is rewritten, the model's index
@@ -238,7 +234,7 @@ final class BundleProcessor {
           BundleEntryComponent e = entries.get(i);
           s.entryLabel(n > 1 ? "Entry #" + i + " (" + e.getRequest().getMethod().toCode() + " " + e.getRequest().getUrl() + ")" : "");
           try {
-            results[i] = execute(req, s, t, e, assigned[i], existing[i], inspections[i], representation);
+            results[i] = execute(req, s, t, e, sources.remove(e), assigned[i], existing[i], inspections[i], representation);
           } catch (FhirError err) {
             throw entryError(i, e, err);
           } catch (org.lafia.fhir.search.BadSearch err) {
@@ -316,26 +312,31 @@ final class BundleProcessor {
   }
 
   private Responses.Entry execute(FhirRequest req, WriteSession s, Target t, BundleEntryComponent e,
-      String assigned, StoredResource existing, ResourceInspector.Inspection insp, boolean representation)
+      ObjectNode json, String assigned, StoredResource existing, ResourceInspector.Inspection insp, boolean representation)
       throws SQLException {
+    // The entry's model exists only while it is staged: a large bundle is never all in memory twice.
+    Resource resource = e.getResource();
+    if (resource == null && json != null) {
+      resource = (Resource) fhir.parseTree(json);
+      s.source(resource, json);
+    }
     WriteSession.Outcome o;
     switch (t.method()) {
       case DELETE -> o = t.id() != null ? s.delete(t.type(), t.id(), ifMatch(e)) : s.conditionalDelete(t.type(), t.criteria());
       case POST -> {
-        if (!fhir.ctx().getResourceType(e.getResource()).equals(t.type())) {
-          throw FhirError.unprocessable("The resource is a " + e.getResource().fhirType() + " but the url names " + t.type() + ".");
+        if (!fhir.ctx().getResourceType(resource).equals(t.type())) {
+          throw FhirError.unprocessable("The resource is a " + resource.fhirType() + " but the url names " + t.type() + ".");
         }
         o = existing != null
             ? new WriteSession.Outcome(200, existing.type(), existing.id(), existing.version(), existing.lastUpdated(), existing.body())
-            : s.create(e.getResource(), null, assigned, insp);
+            : s.create(resource, null, assigned, insp);
       }
       case PUT -> {
-        Resource r = e.getResource();
-        if (r.getIdElement().getIdPart() == null) r.setId(assigned);
-        o = s.update(t.type(), assigned, r, ifMatch(e), insp);
+        if (t.id() == null || resource.getIdElement().getIdPart() == null) resource.setId(assigned);
+        o = s.update(t.type(), assigned, resource, ifMatch(e), insp);
       }
       case PATCH -> {
-        if (!(e.getResource() instanceof Binary b) || b.getContentType() == null || !b.getContentType().contains("json-patch")) {
+        if (!(resource instanceof Binary b) || b.getContentType() == null || !b.getContentType().contains("json-patch")) {
           throw FhirError.badRequest("A PATCH entry carries its JSON Patch as a Binary with contentType application/json-patch+json.");
         }
         String id = t.id() != null ? t.id() : s.matchOne(t.type(), t.criteria(), "conditional patch");

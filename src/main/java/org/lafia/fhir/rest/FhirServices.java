@@ -80,6 +80,35 @@ public final class FhirServices {
     return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node, missing);
   }
 
+  /**
+   * A transaction or batch Bundle: checked whole, then each entry's resource is detached into
+   * {@code detached} (by entry index) before HAPI reads the envelope, so that entries are turned
+   * into HAPI models one at a time, and released once staged, instead of all at once.
+   */
+  ParsedBody parseBundle(byte[] body, boolean xml, java.util.Map<Integer, com.fasterxml.jackson.databind.node.ObjectNode> detached) {
+    if (xml) return parseBodyWithJson(body, true);
+    String text = BodyCheck.utf8(body);
+    com.fasterxml.jackson.databind.JsonNode node = bodyCheck.parseJson(text);
+    text = null;
+    List<String> missing = new ArrayList<>();
+    bodyCheck.checkResource(node, missing);
+    com.fasterxml.jackson.databind.JsonNode entries = node.get("entry");
+    if ("Bundle".equals(node.path("resourceType").asText()) && entries != null && entries.isArray()) {
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i) instanceof com.fasterxml.jackson.databind.node.ObjectNode entry
+            && entry.get("resource") instanceof com.fasterxml.jackson.databind.node.ObjectNode) {
+          detached.put(i, (com.fasterxml.jackson.databind.node.ObjectNode) entry.remove("resource"));
+        }
+      }
+    }
+    return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node, missing);
+  }
+
+  /** HAPI's model of a resource whose JSON was already checked. */
+  IBaseResource parseTree(com.fasterxml.jackson.databind.node.ObjectNode node) {
+    return parseChecked(null, node);
+  }
+
   /** A resource to store: as above, and a 422 naming the required elements it lacks. */
   ParsedBody parseResourceToStore(byte[] body, boolean xml) {
     ParsedBody parsed = parseBodyWithJson(body, xml);
