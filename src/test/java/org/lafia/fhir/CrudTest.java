@@ -262,6 +262,25 @@ class CrudTest extends FhirTestSupport {
   }
 
   @Test
+  void validate_applies_a_profile_stored_on_the_server() throws Exception {
+    String url = "http://lafia.org/fhir/StructureDefinition/" + unique("tg-patient");
+    HttpResponse<String> stored = send("POST", "/StructureDefinition", "application/fhir+json",
+        "{\"resourceType\":\"StructureDefinition\",\"url\":\"" + url + "\",\"name\":\"TgPatient\",\"status\":\"active\","
+            + "\"fhirVersion\":\"4.0.1\",\"kind\":\"resource\",\"abstract\":false,\"type\":\"Patient\","
+            + "\"baseDefinition\":\"http://hl7.org/fhir/StructureDefinition/Patient\",\"derivation\":\"constraint\","
+            + "\"differential\":{\"element\":[{\"id\":\"Patient.birthDate\",\"path\":\"Patient.birthDate\",\"min\":1}]}}");
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+    String patient = "{\"resourceType\":\"Patient\",\"gender\":\"male\"}";
+    HttpResponse<String> base = send("POST", "/Patient/$validate", "application/fhir+json", patient);
+    assertThat(((OperationOutcome) CTX.newJsonParser().parseResource(base.body())).getIssue())
+        .noneMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+    HttpResponse<String> profiled = send("POST", "/Patient/$validate?profile=" + url, "application/fhir+json", patient);
+    OperationOutcome oo = (OperationOutcome) CTX.newJsonParser().parseResource(profiled.body());
+    assertThat(oo.getIssue()).anyMatch(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+        && i.getDiagnostics().contains("birthDate"));
+  }
+
+  @Test
   void metadata_describes_every_resource_type_and_its_search_parameters() throws Exception {
     org.hl7.fhir.r4.model.CapabilityStatement cs = client().capabilities()
         .ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();

@@ -158,8 +158,6 @@ final class Operations {
 
   // ---- $validate --------------------------------------------------------------------------
 
-  private volatile FhirValidator baseValidator;
-
   private void validate(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
     if (!req.method.equals("POST")) throw new FhirError(405, "not-supported", "$validate takes POST.");
     IBaseResource resource = fhir.parseBody(req.body(), req.bodyIsXml());
@@ -186,8 +184,26 @@ final class Operations {
     out.resource(req, resp, 200, oo);
   }
 
-  /** The base-spec validator plus every StructureDefinition stored on the server (read per call: no node-local state). */
+  private record CachedValidator(String key, FhirValidator validator) {}
+
+  private volatile CachedValidator cached;
+
+  /**
+   * The base-spec validator plus every StructureDefinition stored on the server. Building one
+   * costs seconds, so it is kept while the stored profiles are unchanged: the key is read from
+   * the database on every call, so a profile stored through any node is seen by all.
+   */
   private FhirValidator validatorWithStoredProfiles() throws SQLException {
+    String key;
+    try (Connection c = fhir.dataSource().getConnection();
+        var ps = c.prepareStatement("select count(*), coalesce(max(last_updated)::text, '') from fhir_resource"
+            + " where res_type = 'StructureDefinition'");
+        var rs = ps.executeQuery()) {
+      rs.next();
+      key = rs.getLong(1) + "@" + rs.getString(2);
+    }
+    CachedValidator current = cached;
+    if (current != null && current.key().equals(key)) return current.validator();
     PrePopulatedValidationSupport stored = new PrePopulatedValidationSupport(fhir.ctx());
     try (Connection c = fhir.dataSource().getConnection();
         var ps = c.prepareStatement("select v.body from fhir_resource r join fhir_version v on v.pid = r.pid"
@@ -205,6 +221,7 @@ final class Operations {
     FhirInstanceValidator module = new FhirInstanceValidator(chain);
     module.setAnyExtensionsAllowed(true);
     v.registerValidatorModule(module);
+    cached = new CachedValidator(key, v);
     return v;
   }
 
