@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "lafia.fhir")
 public record FhirProperties(Long maxBodyBytes, Integer defaultPageSize, Integer maxPageSize) {
   public FhirProperties {
-    if (maxBodyBytes == null || maxBodyBytes <= 0) maxBodyBytes = 50L * 1024 * 1024;
+    if (maxBodyBytes == null || maxBodyBytes <= 0) maxBodyBytes = 128L * 1024 * 1024;
     if (defaultPageSize == null || defaultPageSize <= 0) defaultPageSize = 20;
     if (maxPageSize == null || maxPageSize <= 0) maxPageSize = 1000;
   }

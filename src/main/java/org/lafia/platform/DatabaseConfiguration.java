@@ -71,6 +71,10 @@ public class DatabaseConfiguration {
     // Server-side prepared statements from the first execution: the hot paths are few and repeated.
     cfg.addDataSourceProperty("prepareThreshold", "1");
     cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+    // Search statements are prepared once and run with very different values (a patient with ten
+    // observations, a LOINC code with a million): a cached generic plan can be a thousand times
+    // slower than the plan for the actual values, so PostgreSQL plans each execution.
+    cfg.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
     cfg.addDataSourceProperty("ApplicationName", "lafia");
     return new HikariDataSource(cfg);
   }

@@ -44,10 +44,32 @@ public final class FhirServlet extends HttpServlet {
     this.capabilities = new Capabilities(fhir);
   }
 
+  /**
+   * Bodies being parsed at once, in KiB: a parsed bundle holds several times its size in memory,
+   * so large bodies queue for their share instead of exhausting the heap together. Small bodies
+   * (under 256 KiB) never wait.
+   */
+  private final java.util.concurrent.Semaphore bodyBudget = new java.util.concurrent.Semaphore(budgetKib(), true);
+
+  private static int budgetKib() {
+    return (int) Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 10 / 1024);
+  }
+
   @Override
   protected void service(HttpServletRequest http, HttpServletResponse resp) throws IOException {
     FhirRequest req = null;
+    int held = 0;
     try {
+      long length = http.getContentLengthLong();
+      if (length > 256 * 1024 && length <= fhir.maxBodyBytes()) {
+        held = (int) Math.min(budgetKib(), length / 1024);
+        if (!bodyBudget.tryAcquire(held, 300, java.util.concurrent.TimeUnit.SECONDS)) {
+          held = 0;
+          resp.setHeader("Retry-After", "30");
+          throw new FhirError(503, "transient", "The server is busy with other large requests; retry later."
+              + " / Serveur occupé, réessayez plus tard.");
+        }
+      }
       req = new FhirRequest(http, fhir.maxBodyBytes());
       route(req, resp);
     } catch (FhirError e) {
@@ -63,6 +85,11 @@ public final class FhirServlet extends HttpServlet {
     } catch (RuntimeException e) {
       log.error("Unexpected error on {} {}", http.getMethod(), http.getRequestURI(), e);
       fail(req, resp, 500, "exception", "Internal error: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(req, resp, 503, "transient", "Interrupted; retry.");
+    } finally {
+      if (held > 0) bodyBudget.release(held);
     }
   }
 

@@ -62,7 +62,7 @@ class BadInputCorpusTest {
   @LocalServerPort int port;
   @Autowired DataSource dataSource;
 
-  @Value("${lafia.fhir.max-body-bytes:52428800}")
+  @Value("${lafia.fhir.max-body-bytes:134217728}")
   long maxBodyBytes;
 
   private HttpClient http;
@@ -1013,7 +1013,7 @@ class BadInputCorpusTest {
   }
 
   private void tooLarge() {
-    // One body just over the limit (50 MiB by default): the server refuses it from Content-Length.
+    // One body just over the limit (128 MiB by default): the server refuses it from Content-Length.
     byte[] big = new byte[(int) Math.min(Integer.MAX_VALUE - 16, maxBodyBytes + 1)];
     Arrays.fill(big, (byte) ' ');
     big[0] = '{';

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Lafia benchmark: start-up, ingest (1 then 4 clients), search latency (1 then 4 clients), peak
+# resident memory, and the raw PostgreSQL COPY ceiling measured in the same run on the same
+# embedded PostgreSQL. Uses the shared tools in ../shared/tools (fhirbench, synthea); loopback only;
+# every loop is bounded. Raw outputs land in bench/out/<size>-<timestamp>/ (git-ignored).
+#
+# Usage: bench/run.sh [options]
+#   --size quick|reference   data set: quick = Synthea population 20, reference = population 250
+#                            (seed 42 both; default reference)
+#   --seconds N              time bound of each ingest phase (default 300)
+#   --seq-limit N|half|all   patient bundles given to the 1-client phase (default half: the other
+#                            half is left for the 4-client phase so that both rates are measured;
+#                            "all" is run-suite.sh's protocol, time-bounded only)
+#   --port N / --pg-port N   HTTP port / embedded PostgreSQL port (default 18080 / 15432)
+#   --cache DIR              data-set cache outside git (default ~/.cache/lafia-bench)
+#   --copy-variants "..."    pg-jsonb-ceiling.sh variants (default "heap pk pk_gin")
+#   --mem-interval S         seconds between proc-mem.sh samples during ingest (default 5)
+#   --server-arg ARG         extra Lafia argument, repeatable (e.g. --lafia.fhir.max-body-bytes=134217728)
+#   --keep                   keep the temporary jar + data directory
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$(cd "$ROOT/../shared/tools" && pwd)"
+FBDIR="$TOOLS/fhirbench"
+
+SIZE=reference; SECS=300; SEQ_LIMIT=half; PORT=18080; PGPORT=15432
+CACHE="${HOME}/.cache/lafia-bench"; COPY_VARIANTS="heap pk pk_gin"; MEM_INTERVAL=5; KEEP=0
+SERVER_ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size) SIZE="$2"; shift 2;;
+    --seconds) SECS="$2"; shift 2;;
+    --seq-limit) SEQ_LIMIT="$2"; shift 2;;
+    --port) PORT="$2"; shift 2;;
+    --pg-port) PGPORT="$2"; shift 2;;
+    --cache) CACHE="$2"; shift 2;;
+    --copy-variants) COPY_VARIANTS="$2"; shift 2;;
+    --mem-interval) MEM_INTERVAL="$2"; shift 2;;
+    --server-arg) SERVER_ARGS+=("$2"); shift 2;;
+    --keep) KEEP=1; shift;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2;;
+  esac
+done
+case "$SIZE" in
+  quick) POP=20;;
+  reference) POP=250;;
+  *) echo "--size must be quick or reference" >&2; exit 2;;
+esac
+SEED=42
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now() { date +%s.%N; }
+# CPU seconds (user+nice+system+irq+softirq+steal) the whole host has spent so far: compared with the
+# server's own CPU (with-cpu.sh) it shows how much went to the load client and to other processes.
+host_busy() { awk -v k="$(getconf CLK_TCK)" '/^cpu /{printf "%.1f", ($2+$3+$4+$7+$8+$9)/k}' /proc/stat; }
+# measured LOG PIDS CMD...: with-cpu.sh plus host CPU, output shown and kept in LOG
+measured() {
+  local logf="$1" pids="$2"; shift 2
+  local h0; h0=$(host_busy)
+  { "$FBDIR/with-cpu.sh" "$pids" "$@" 2>&1 || true
+    echo "---- host: busy_cpu_s=$(awk -v a="$h0" -v b="$(host_busy)" 'BEGIN{printf "%.1f", b-a}') nproc=$(nproc)"
+  } | tee "$logf" | grep -v '^  [0-9]*/' || true
+}
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+for p in "$PORT" "$PGPORT"; do
+  if port_busy "$p"; then echo "port $p is in use; pick another with --port/--pg-port" >&2; exit 2; fi
+done
+
+STAMP="$(date +%Y%m%d-%H%M%S)"
+OUT="$ROOT/bench/out/$SIZE-$STAMP"
+mkdir -p "$OUT"
+ln -sfn "$SIZE-$STAMP" "$ROOT/bench/out/latest-$SIZE"
+RUN="$(mktemp -d /tmp/lafia-bench.XXXXXX)"
+DATADIR="$RUN/data"
+BASE="http://127.0.0.1:$PORT/fhir"
+PGURI="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+FB=(java -Xmx2g "$FBDIR/FhirBench.java")
+JPID=""; PGPID=""; MEMPID=""
+
+stop_server() {
+  [[ -n "$JPID" ]] || return 0
+  if kill -0 "$JPID" 2>/dev/null; then
+    local t0; t0=$(now)
+    kill -TERM "$JPID" 2>/dev/null || true
+    for _ in $(seq 1 240); do kill -0 "$JPID" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$JPID" 2>/dev/null; then
+      log "java $JPID still alive 60 s after SIGTERM; sending SIGKILL"; kill -KILL "$JPID" 2>/dev/null || true
+      echo "shutdown_clean=no (java killed after 60 s)" >>"$OUT/shutdown.txt"
+    fi
+    awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "shutdown_s=%.1f\n", b-a}' >>"$OUT/shutdown.txt"
+  fi
+  if [[ -n "$PGPID" ]]; then
+    for _ in $(seq 1 120); do kill -0 "$PGPID" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$PGPID" 2>/dev/null; then
+      log "postmaster $PGPID still running 30 s after Lafia stopped; fast shutdown (SIGINT)"
+      echo "postmaster_left_running=yes" >>"$OUT/shutdown.txt"
+      kill -INT "$PGPID" 2>/dev/null || true
+      for _ in $(seq 1 120); do kill -0 "$PGPID" 2>/dev/null || break; sleep 0.25; done
+    else
+      echo "postmaster_left_running=no" >>"$OUT/shutdown.txt"
+    fi
+  fi
+  JPID=""
+}
+cleanup() {
+  local rc=$?
+  [[ -n "$MEMPID" ]] && kill "$MEMPID" 2>/dev/null || true
+  stop_server || true
+  if [[ $KEEP == 0 ]]; then rm -rf "$RUN"; else log "kept $RUN"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- 1. jar, data set, data dir
+if [[ ! -f "$ROOT/target/lafia.jar" ]]; then
+  log "building target/lafia.jar"
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package)
+fi
+cp "$ROOT/target/lafia.jar" "$RUN/lafia.jar"
+JAR_INFO="jar built $(date -r "$ROOT/target/lafia.jar" '+%F %T %Z'); git HEAD at run time: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=format:'%F %T' 2>/dev/null)"
+if [[ -n "$(cd "$ROOT" && find src pom.xml -newer target/lafia.jar -print -quit 2>/dev/null)" ]]; then
+  JAR_INFO+="; WARNING: sources are newer than the jar (delete target/lafia.jar or rebuild to measure them)"
+fi
+
+SET="$CACHE/synthea-p$POP-s$SEED"
+DATA="$SET/fhir"
+if ! compgen -G "$DATA/*.json" >/dev/null; then
+  log "generating Synthea population $POP seed $SEED into $SET (cached for later runs)"
+  rm -rf "$SET.partial"; mkdir -p "$CACHE"
+  "$TOOLS/synthea/generate.sh" -p "$POP" -s "$SEED" -o "$SET.partial" >"$CACHE/gen-p$POP.log" 2>&1
+  rm -rf "$SET"; mv "$SET.partial" "$SET"
+fi
+if [[ ! -f "$SET/stats.txt" ]]; then "${FB[@]}" stats --dir "$DATA" >"$SET/stats.txt"; fi
+cp "$SET/stats.txt" "$OUT/dataset-stats.txt"
+if ! compgen -G "$SET/copy/res.*.tsv" >/dev/null || [[ ! -f "$SET/copy/done" ]]; then
+  log "writing COPY files for the raw ceiling (cached in $SET/copy)"
+  rm -rf "$SET/copy"; mkdir -p "$SET/copy"
+  "${FB[@]}" tocopy --dir "$DATA" --out "$SET/copy/res" --split 2 >"$SET/copy/tocopy.txt"
+  touch "$SET/copy/done"
+fi
+cp "$SET/copy/tocopy.txt" "$OUT/tocopy.txt"
+N_PATIENT=$(find "$DATA" -maxdepth 1 -name '*.json' ! -name 'hospitalInformation*' ! -name 'practitionerInformation*' | wc -l)
+case "$SEQ_LIMIT" in
+  half) SEQ_N=$(( (N_PATIENT + 1) / 2 ));;
+  all) SEQ_N=1000000;;
+  *) SEQ_N="$SEQ_LIMIT";;
+esac
+log "data set $DATA: $(head -3 "$SET/stats.txt" | tr '\n' ' ')"
+
+{
+  echo "date=$(date -u +%FT%TZ)"
+  echo "nproc=$(nproc)"
+  echo "mem_total=$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "java=$(java -version 2>&1 | head -1)"
+  echo "lafia=$JAR_INFO"
+  echo "size=$SIZE population=$POP seed=$SEED data=$DATA"
+  echo "ingest_seconds_per_phase=$SECS seq_limit=$SEQ_LIMIT ($SEQ_N of $N_PATIENT patient bundles)"
+  echo "loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "other_java_processes=$(pgrep -c java || true)"
+} >"$OUT/machine.txt"
+
+# ---------------------------------------------------------------- 2. start-up
+mkdir -p "$DATADIR"
+log "starting Lafia on $BASE (embedded PostgreSQL on 127.0.0.1:$PGPORT, data in $DATADIR)"
+T0=$(now)
+java -Xmx1g -XX:+UseParallelGC -jar "$RUN/lafia.jar" --server.address=127.0.0.1 --server.port="$PORT" \
+  --lafia.db.data-dir="$DATADIR" --lafia.db.embedded-port="$PGPORT" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} \
+  >"$OUT/server.log" 2>&1 &
+JPID=$!
+STARTUP=""
+for _ in $(seq 1 1200); do   # 0.25 s steps: at most 300 s
+  if ! kill -0 "$JPID" 2>/dev/null; then log "Lafia exited during start-up; see $OUT/server.log"; tail -20 "$OUT/server.log" >&2; exit 1; fi
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/metadata" || true)
+  if [[ "$code" == "200" ]]; then STARTUP=$(awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'); break; fi
+  sleep 0.25
+done
+[[ -n "$STARTUP" ]] || { log "Lafia not ready after 300 s"; exit 1; }
+PGPID=$(head -1 "$DATADIR/pg/postmaster.pid")
+PIDS="$JPID $PGPID"
+echo "startup_s=$STARTUP java_pid=$JPID postmaster_pid=$PGPID" | tee "$OUT/startup.txt"
+JAVA_PID=$JPID
+proc_rss_mb() { awk -v k="$2" '$1==k":"{printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null; }
+echo "rss_after_startup_mb=$(proc_rss_mb "$JPID" VmRSS)" >>"$OUT/startup.txt"
+psql "$PGURI" -qAt -c "select 'postgres=' || current_setting('server_version') || ' fsync=' || current_setting('fsync')
+  || ' synchronous_commit=' || current_setting('synchronous_commit') || ' shared_buffers=' || current_setting('shared_buffers')" \
+  >>"$OUT/startup.txt" 2>&1 || true
+
+# ---------------------------------------------------------------- 3. ingest
+(
+  n=$(( (2 * SECS + 3600) / MEM_INTERVAL ))   # bounded; the main script stops it after ingest
+  for ((i = 0; i < n; i++)); do
+    kill -0 "$JPID" 2>/dev/null || break
+    echo "# t=$(date +%s)"; "$FBDIR/proc-mem.sh" "$JPID" 2>/dev/null || true
+    sleep "$MEM_INTERVAL"
+  done
+) >"$OUT/mem-ingest.log" &
+MEMPID=$!
+
+log "ingest, 1 client: shared bundles then at most $SEQ_N patient bundles, at most ${SECS}s"
+measured "$OUT/ingest-seq.log" "$PIDS" "${FB[@]}" ingest --base "$BASE" --dir "$DATA" --concurrency 1 \
+  --limit "$SEQ_N" --max-seconds "$SECS" --out "$OUT/ingest-seq.tsv"
+done_n=$(awk -F'\t' 'NR>1 && $1 !~ /^(hospital|practitioner)Information/' "$OUT/ingest-seq.tsv" | wc -l)
+if (( done_n < N_PATIENT )); then
+  log "ingest, 4 clients: patient bundles from #$done_n, at most ${SECS}s"
+  measured "$OUT/ingest-c4.log" "$PIDS" "${FB[@]}" ingest --base "$BASE" --dir "$DATA" --shared false --offset "$done_n" \
+    --concurrency 4 --max-seconds "$SECS" --out "$OUT/ingest-c4.tsv"
+else
+  log "the 1-client phase loaded every patient bundle: no 4-client phase"
+fi
+kill "$MEMPID" 2>/dev/null || true; wait "$MEMPID" 2>/dev/null || true; MEMPID=""
+RSS_PEAK_SAMPLED=$(awk '/^VmRSS/{if ($2 > m) m = $2} END{printf "%.0f", m/1024}' "$OUT/mem-ingest.log")
+RSS_HWM=$(proc_rss_mb "$JPID" VmHWM)
+echo "rss_peak_sampled_mb=$RSS_PEAK_SAMPLED vm_hwm_mb=$RSS_HWM" | tee "$OUT/mem-summary.txt"
+# every failed bundle, with the server's answer (first 300 characters)
+awk -F'\t' 'FNR>1 && $4 !~ /^2/' "$OUT"/ingest-*.tsv >"$OUT/ingest-errors.tsv" || true
+psql "$PGURI" -qAt -c "select 'db_size=' || pg_size_pretty(pg_database_size('postgres'))" >"$OUT/db-size.txt" 2>&1 || true
+
+# ---------------------------------------------------------------- 5. search
+for c in 1 4; do
+  log "search, $c client(s): 200 requests per query after 10 warm-up"
+  measured "$OUT/search-c$c.log" "$PIDS" "${FB[@]}" search --base "$BASE" --n 200 --warmup 10 --concurrency "$c" \
+    --out "$OUT/search-c$c.tsv"
+done
+# For every query that saw a non-200, replay its first failing request and keep status + body.
+: >"$OUT/search-errors.txt"
+for f in "$OUT"/search-c*.tsv; do
+  [[ -f "$f" ]] || continue
+  awk -F'\t' 'NR>1 && $4 != 200 && !seen[$1]++ {print $1"\t"$3"\t"$4}' "$f" | while IFS=$'\t' read -r q url st; do
+    cnt=$(awk -F'\t' -v q="$q" 'NR>1 && $1==q && $4!=200' "$f" | wc -l)
+    body=$(curl -s --max-time 60 -H 'Accept: application/fhir+json' -w '\nHTTP %{http_code}' "$url" | tail -c 1500)
+    printf '%s: query=%s non200=%s first status=%s\n  GET %s\n  replay: %s\n\n' "$(basename "$f")" "$q" "$cnt" "$st" "$url" "$body" >>"$OUT/search-errors.txt"
+  done
+done
+
+# ---------------------------------------------------------------- 4. raw COPY ceiling (same PostgreSQL)
+for s in 1 2; do
+  log "raw COPY ceiling, $s stream(s), variants: $COPY_VARIANTS"
+  measured "$OUT/copy-s$s.log" "$PGPID" "$FBDIR/pg-jsonb-ceiling.sh" "$PGURI" "$SET/copy/res" "$s" "$COPY_VARIANTS"
+done
+
+# ---------------------------------------------------------------- 6. stop, summary
+log "stopping Lafia (SIGTERM)"
+stop_server
+cat "$OUT/shutdown.txt"
+
+phase() { # phase LOG LABEL-REGEX -> "resources/s bundles/s ok failed resources wall"
+  local l; l=$(grep -F "[$2]" "$1" 2>/dev/null | tail -1) || true
+  [[ -n "$l" ]] || { echo "- - - - - -"; return; }
+  for k in 'resources/s' 'bundles/s' 'ok' 'failed' 'resources_ok' 'wall_s'; do
+    printf '%s ' "$(grep -oP "(?<= |^)${k//\//\\/}=\K[0-9.]+" <<<"${l#*]}" | head -1)"
+  done; echo
+}
+host_of() { grep -oP 'host: busy_cpu_s=\K[0-9.]+' "$1" 2>/dev/null | tail -1 || echo -; }
+cpu_of() { grep -oP "pid=$2 \(\S+\) cpu_s=\K[0-9.]+" "$1" 2>/dev/null | tail -1 || echo -; }
+wall_of() { grep -oP 'with-cpu: wall_s=\K[0-9.]+' "$1" 2>/dev/null | tail -1 || echo -; }
+read -r S_RPS S_BPS S_OK S_FAIL S_RES S_WALL <<<"$(phase "$OUT/ingest-seq.log" "shared (org/location/practitioner), sequential")"
+read -r P1_RPS P1_BPS P1_OK P1_FAIL P1_RES P1_WALL <<<"$(phase "$OUT/ingest-seq.log" "patient bundles, concurrency=1")"
+read -r P4_RPS P4_BPS P4_OK P4_FAIL P4_RES P4_WALL <<<"$(phase "$OUT/ingest-c4.log" "patient bundles, concurrency=4")"
+BEST_COPY=$(cat "$OUT"/copy-s*.log 2>/dev/null | grep -oP 'rows_per_s=\K[0-9]+' | sort -n | tail -1 || true)
+BEST_COPY_LINE=$(grep -h "rows_per_s=${BEST_COPY:-x}\b" "$OUT"/copy-s*.log 2>/dev/null | head -1 || true)
+RATIO=$(awk -v a="$P4_RPS" -v b="${BEST_COPY:-0}" 'BEGIN{ if (a+0 > 0 && b+0 > 0) printf "%.1f%%", 100*a/b; else print "-" }')
+
+{
+  echo "# Lafia benchmark, size=$SIZE ($STAMP)"
+  echo
+  sed 's/^/    /' "$OUT/machine.txt"
+  echo
+  echo "start-up: ${STARTUP} s to /fhir/metadata 200; $(tail -n +2 "$OUT/startup.txt" | tr '\n' ' ')"
+  echo "stop: $(tr '\n' ' ' <"$OUT/shutdown.txt")"
+  echo
+  echo "| ingest phase | bundles ok | failed | resources | wall s | resources/s | bundles/s | java CPU s | postgres CPU s | host busy CPU s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| shared org/practitioner, 1 client | $S_OK | $S_FAIL | $S_RES | $S_WALL | $S_RPS | $S_BPS | | | |"
+  echo "| patient bundles, 1 client (incl. shared for CPU) | $P1_OK | $P1_FAIL | $P1_RES | $P1_WALL | $P1_RPS | $P1_BPS | $(cpu_of "$OUT/ingest-seq.log" "$JAVA_PID") | $(cpu_of "$OUT/ingest-seq.log" "$PGPID") | $(host_of "$OUT/ingest-seq.log") |"
+  echo "| patient bundles, 4 clients | $P4_OK | $P4_FAIL | $P4_RES | $P4_WALL | $P4_RPS | $P4_BPS | $(cpu_of "$OUT/ingest-c4.log" "$JAVA_PID") | $(cpu_of "$OUT/ingest-c4.log" "$PGPID") | $(host_of "$OUT/ingest-c4.log") |"
+  echo
+  echo "Java RSS during ingest: peak sampled ${RSS_PEAK_SAMPLED} MB (every ${MEM_INTERVAL}s), VmHWM ${RSS_HWM} MB; $(cat "$OUT/db-size.txt")"
+  echo "failed bundles: $(wc -l <"$OUT/ingest-errors.tsv") (see ingest-errors.tsv)"
+  echo
+  echo "raw COPY ceiling (pg-jsonb-ceiling.sh on the embedded PostgreSQL):"
+  cat "$OUT"/copy-s*.log 2>/dev/null | grep '^variant=' | sed 's/^/    /'
+  echo "4-client ingest / best COPY rate (${BEST_COPY_LINE:-none}): $RATIO"
+  echo
+  for c in 1 4; do
+    echo "search, $c client(s) (wall $(wall_of "$OUT/search-c$c.log") s, java CPU $(cpu_of "$OUT/search-c$c.log" "$JAVA_PID") s, postgres CPU $(cpu_of "$OUT/search-c$c.log" "$PGPID") s, host busy CPU $(host_of "$OUT/search-c$c.log") s):"
+    grep -E '^\|' "$OUT/search-c$c.log" 2>/dev/null || echo "  (no result)"
+    grep -E 'non-200' "$OUT/search-c$c.log" 2>/dev/null || true
+    echo
+  done
+  if [[ -s "$OUT/search-errors.txt" ]]; then echo "search errors (replayed):"; cat "$OUT/search-errors.txt"; fi
+  if [[ -s "$OUT/ingest-errors.tsv" ]]; then echo "ingest errors:"; cut -c1-400 "$OUT/ingest-errors.tsv"; fi
+  # server log: ERROR/WARN lines without their time stamps, and the exceptions they carry, counted
+  { grep -E ' (ERROR|WARN) ' "$OUT/server.log" | sed -E 's/^[0-9T:.Z-]+ +//; s/ [0-9]+ --- \[[^]]*\] \[[^]]*\]/ /' | cut -c1-200
+    grep -oE '^[a-z][A-Za-z0-9_.$]*(Exception|Error)(: .{0,150})?' "$OUT/server.log"
+  } | sort | uniq -c | sort -rn | head -20 | sed 's/^/server log: /' || true
+} | tee "$OUT/summary.md"
+log "raw outputs in $OUT"
