@@ -12,7 +12,22 @@ public class LafiaApplication {
 
   public static void main(String[] args) {
     useUtc();
+    warmUpFhirModel();
     SpringApplication.run(LafiaApplication.class, args);
+  }
+
+  /**
+   * Scanning HAPI's R4 model (146 resource types) takes seconds; it starts on the second core
+   * while Spring and the embedded PostgreSQL start on the first. The context is HAPI's shared
+   * cached instance, the same one the FHIR module uses.
+   */
+  static void warmUpFhirModel() {
+    Thread t = new Thread(() -> {
+      ca.uhn.fhir.context.FhirContext ctx = ca.uhn.fhir.context.FhirContext.forR4Cached();
+      for (String type : ctx.getResourceTypes()) ctx.getResourceDefinition(type).getSearchParams();
+    }, "fhir-model-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**

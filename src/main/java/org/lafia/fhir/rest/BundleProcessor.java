@@ -41,6 +41,24 @@ final class BundleProcessor {
   void process(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
     byte[] body = req.body();
     if (body.length == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
+    boolean representation = "representation".equals(req.preferReturn());
+    if (!req.bodyIsXml()) {
+      BundleStream stream = new BundleStream(fhir.mapper(), body);
+      BundleStream.Scan scan = stream.scan();
+      if ("transaction".equals(scan.type()) && "Bundle".equals(scan.envelope().path("resourceType").asText())) {
+        try {
+          List<String> missing = new ArrayList<>();
+          Bundle bundle = (Bundle) fhir.checkAndParseTree(scan.envelope(), missing);
+          if (!missing.isEmpty()) throw FhirError.badRequest("The Bundle lacks a required element: " + missing.get(0) + ".");
+          List<BundleEntryComponent> entries = bundle.getEntry();
+          List<Responses.Entry> out = run(req, entries, representation, new StreamedEntries(stream, scan));
+          servlet.responses().bundle(req, resp, "transaction-response", null, req.base, null, out);
+          return;
+        } finally {
+          stream.close();
+        }
+      }
+    }
     Map<Integer, ObjectNode> detached = new HashMap<>();
     FhirServices.ParsedBody parsedBody = fhir.parseBundle(body, req.bodyIsXml(), detached);
     IBaseResource parsed = parsedBody.resource();
@@ -52,7 +70,6 @@ final class BundleProcessor {
     if (type != Bundle.BundleType.TRANSACTION && type != Bundle.BundleType.BATCH) {
       throw FhirError.badRequest("Bundle.type must be transaction or batch (was " + (type == null ? "missing" : type.toCode()) + ").");
     }
-    boolean representation = "representation".equals(req.preferReturn());
     List<BundleEntryComponent> entries = bundle.getEntry();
     List<Responses.Entry> out;
     // The JSON of each entry's resource: made a HAPI model when its turn comes, stored as sent.
@@ -69,13 +86,14 @@ final class BundleProcessor {
       }
       missing.computeIfAbsent(entries.get(Integer.parseInt(m.group(1))), k -> new ArrayList<>()).add(path);
     }
+    EntryJson detachedJson = new DetachedEntries(sources, missing);
     if (type == Bundle.BundleType.TRANSACTION) {
-      out = run(req, entries, representation, sources, missing);
+      out = run(req, entries, representation, detachedJson);
     } else {
       out = new ArrayList<>();
       for (BundleEntryComponent e : entries) {
         try {
-          out.addAll(run(req, List.of(e), representation, sources, missing));
+          out.addAll(run(req, List.of(e), representation, detachedJson));
         } catch (FhirError err) {
           out.add(failed(err.status(), err.issueCode(), err.getMessage()));
         } catch (org.lafia.fhir.search.BadSearch err) {
@@ -110,6 +128,60 @@ final class BundleProcessor {
     };
   }
 
+  /** Where the JSON of entry resources comes from, one entry at a time. */
+  private interface EntryJson {
+    boolean has(int index, BundleEntryComponent e);
+
+    String id(int index, BundleEntryComponent e);
+
+    /** The entry's resource JSON, checked; required elements it lacks are added to {@code missing}. */
+    ObjectNode take(int index, BundleEntryComponent e, List<String> missing);
+  }
+
+  /** Entries of a Bundle parsed whole (batches, and the XML path has none). */
+  private record DetachedEntries(Map<BundleEntryComponent, ObjectNode> json,
+      Map<BundleEntryComponent, List<String>> missing) implements EntryJson {
+    public boolean has(int i, BundleEntryComponent e) {
+      return json.containsKey(e);
+    }
+
+    public String id(int i, BundleEntryComponent e) {
+      ObjectNode j = json.get(e);
+      return j == null ? null : j.path("id").asText(null);
+    }
+
+    public ObjectNode take(int i, BundleEntryComponent e, List<String> out) {
+      out.addAll(missing.getOrDefault(e, List.of()));
+      return json.remove(e);
+    }
+  }
+
+  /** Entries of a transaction read from the stream when their turn comes. */
+  private final class StreamedEntries implements EntryJson {
+    private final BundleStream stream;
+    private final BundleStream.Scan scan;
+
+    StreamedEntries(BundleStream stream, BundleStream.Scan scan) {
+      this.stream = stream;
+      this.scan = scan;
+    }
+
+    public boolean has(int i, BundleEntryComponent e) {
+      return scan.hasResource(i);
+    }
+
+    public String id(int i, BundleEntryComponent e) {
+      return scan.resourceId().get(i);
+    }
+
+    public ObjectNode take(int i, BundleEntryComponent e, List<String> missing) {
+      if (!scan.hasResource(i)) return null;
+      ObjectNode json = stream.resource(i);
+      fhir.checkTree(json, missing);
+      return json;
+    }
+  }
+
   /** A parsed entry request: method, resource type, id or criteria. */
   private record Target(HTTPVerb method, String type, String id, String criteria) {}
 
@@ -142,10 +214,10 @@ final class BundleProcessor {
   }
 
   private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation,
-      Map<BundleEntryComponent, ObjectNode> sources, Map<BundleEntryComponent, List<String>> missing) throws SQLException {
+      EntryJson sources) throws SQLException {
     int n = entries.size();
     Target[] targets = new Target[n];
-    for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i), sources.containsKey(entries.get(i)));
+    for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i), sources.has(i, entries.get(i)));
     Responses.Entry[] results = new Responses.Entry[n];
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
       Map<String, String> idMap = new HashMap<>();
@@ -158,9 +230,6 @@ final class BundleProcessor {
         Target t = targets[i];
         String fullUrl = e.getFullUrl();
         try {
-          if (missing.containsKey(e) && (t.method() == HTTPVerb.POST || t.method() == HTTPVerb.PUT)) {
-            FhirServices.requireComplete(missing.get(e));
-          }
           if (t.method() == HTTPVerb.POST) {
             String ine = e.getRequest().getIfNoneExist();
             String match = ine == null || ine.isBlank() ? null : s.matchOne(t.type(), ine, "ifNoneExist");
@@ -177,8 +246,7 @@ final class BundleProcessor {
             if (id == null) {
               id = s.matchOne(t.type(), t.criteria(), "conditional update");
               if (id == null) {
-                String bodyId = sources.containsKey(e) ? sources.get(e).path("id").asText(null)
-                    : e.getResource().getIdElement().getIdPart();
+                String bodyId = sources.has(i, e) ? sources.id(i, e) : e.getResource().getIdElement().getIdPart();
                 id = bodyId != null && !bodyId.isEmpty() ? bodyId : UUID.randomUUID().toString();
               }
               if (e.getResource() != null) e.getResource().setId(id);
@@ -196,23 +264,14 @@ final class BundleProcessor {
       ResourceInspector.Inspection[] inspections = new ResourceInspector.Inspection[n];
       Map<String, String> conditional = new HashMap<>();
       for (int i = 0; i < n; i++) {
+        // Model (XML) entries are resolved here; JSON entries when their turn comes (execute).
         Resource r = entries.get(i).getResource();
-        ObjectNode json = sources.get(entries.get(i));
-        if ((r == null && json == null) || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
+        if (r == null || (targets[i].method() != HTTPVerb.POST && targets[i].method() != HTTPVerb.PUT)) continue;
         try {
-          if (json != null) {
-            // JSON: resolve what the entry refers to; the JSON is rewritten, the model's index
-            // values are mapped at staging (WriteSession.referenceMap).
-            List<String> refs = new ArrayList<>();
-            BodyCheck.collectReferences(json, refs::add);
-            for (String v : refs) resolve(s, v, idMap, conditional);
-            rewriteReferences(json, idMap, conditional);
-          } else {
-            inspections[i] = fhir.inspector().inspect(r);
-            for (Reference ref : inspections[i].references()) {
-              String mapped = resolve(s, ref.getReference(), idMap, conditional);
-              if (mapped != null) ref.setReference(mapped);
-            }
+          inspections[i] = fhir.inspector().inspect(r);
+          for (Reference ref : inspections[i].references()) {
+            String mapped = resolve(s, ref.getReference(), idMap, conditional);
+            if (mapped != null) ref.setReference(mapped);
           }
         } catch (FhirError err) {
           throw entryError(i, entries.get(i), err);
@@ -224,6 +283,7 @@ final class BundleProcessor {
         if (e.getKey().length() > 256) resolved.put(e.getKey().substring(0, 256), e.getValue());
       }
       s.referenceMap(resolved);
+      References refs = new References(idMap, conditional, resolved);
       // 3. Entries in the prescribed order.
       for (HTTPVerb phase : new HTTPVerb[] {HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT, HTTPVerb.PATCH, HTTPVerb.GET}) {
         if (phase == HTTPVerb.GET) writeOut(s, false);
@@ -234,7 +294,7 @@ final class BundleProcessor {
           BundleEntryComponent e = entries.get(i);
           s.entryLabel(n > 1 ? "Entry #" + i + " (" + e.getRequest().getMethod().toCode() + " " + e.getRequest().getUrl() + ")" : "");
           try {
-            results[i] = execute(req, s, t, e, sources.remove(e), assigned[i], existing[i], inspections[i], representation);
+            results[i] = execute(req, s, t, e, i, sources, refs, assigned[i], existing[i], inspections[i], representation);
           } catch (FhirError err) {
             throw entryError(i, e, err);
           } catch (org.lafia.fhir.search.BadSearch err) {
@@ -311,14 +371,32 @@ final class BundleProcessor {
         + " — nothing of this transaction was stored. / Rien n'a été enregistré.");
   }
 
+  /** The references a transaction resolved so far: fullUrls, conditions, and both as index keys. */
+  private record References(Map<String, String> idMap, Map<String, String> conditional, Map<String, String> resolved) {}
+
   private Responses.Entry execute(FhirRequest req, WriteSession s, Target t, BundleEntryComponent e,
-      ObjectNode json, String assigned, StoredResource existing, ResourceInspector.Inspection insp, boolean representation)
+      int index, EntryJson sources, References refs, String assigned, StoredResource existing, ResourceInspector.Inspection insp, boolean representation)
       throws SQLException {
     // The entry's model exists only while it is staged: a large bundle is never all in memory twice.
     Resource resource = e.getResource();
-    if (resource == null && json != null) {
-      resource = (Resource) fhir.parseTree(json);
-      s.source(resource, json);
+    if (resource == null && t.method() != HTTPVerb.DELETE && t.method() != HTTPVerb.GET && t.method() != HTTPVerb.HEAD) {
+      List<String> missing = new ArrayList<>();
+      ObjectNode json = sources.take(index, e, missing);
+      if (json != null) {
+        if (t.method() != HTTPVerb.PATCH) FhirServices.requireComplete(missing);
+        List<String> written = new ArrayList<>();
+        BodyCheck.collectReferences(json, written::add);
+        for (String v : written) {
+          String mapped = resolve(s, v, refs.idMap(), refs.conditional());
+          if (mapped != null && !refs.resolved().containsKey(v)) {
+            refs.resolved().put(v, mapped);
+            if (v.length() > 256) refs.resolved().put(v.substring(0, 256), mapped);
+          }
+        }
+        rewriteReferences(json, refs.idMap(), refs.conditional());
+        resource = (Resource) fhir.parseTree(json);
+        s.source(resource, json);
+      }
     }
     WriteSession.Outcome o;
     switch (t.method()) {

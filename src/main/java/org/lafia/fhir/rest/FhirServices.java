@@ -104,6 +104,17 @@ public final class FhirServices {
     return new ParsedBody(parseChecked(null, node), (com.fasterxml.jackson.databind.node.ObjectNode) node, missing);
   }
 
+  /** Checks a JSON resource tree (required elements it lacks go to {@code missing}). */
+  void checkTree(com.fasterxml.jackson.databind.JsonNode node, List<String> missing) {
+    bodyCheck.checkResource(node, missing);
+  }
+
+  /** Checks a JSON resource tree, then HAPI's model of it. */
+  IBaseResource checkAndParseTree(com.fasterxml.jackson.databind.node.ObjectNode node, List<String> missing) {
+    bodyCheck.checkResource(node, missing);
+    return parseChecked(null, node);
+  }
+
   /** HAPI's model of a resource whose JSON was already checked. */
   IBaseResource parseTree(com.fasterxml.jackson.databind.node.ObjectNode node) {
     return parseChecked(null, node);
