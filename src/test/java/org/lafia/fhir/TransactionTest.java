@@ -92,6 +92,28 @@ class TransactionTest extends FhirTestSupport {
   }
 
   @Test
+  void a_transaction_written_out_in_slices_is_still_all_or_nothing() throws Exception {
+    // More entries than one write slice (2,000): rows reach the database before the failing last
+    // entry is seen, and the rollback must still take them all back.
+    long before = versions();
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String family = unique("Slice");
+    for (int i = 0; i < 2100; i++) {
+      Patient p = new Patient();
+      p.addName().setFamily(family);
+      tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    tx.addEntry().setResource(observation("Patient/" + unique("nobody"), null)).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    HttpResponse<String> r = send("POST", "", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(tx));
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(versions()).isEqualTo(before);
+    tx.getEntry().remove(tx.getEntry().size() - 1);
+    HttpResponse<String> ok = send("POST", "", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(tx));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(versions()).isEqualTo(before + 2100);
+  }
+
+  @Test
   void conditional_references_and_conditional_creates_resolve_inside_a_transaction() {
     String npi = unique("org");
     Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);

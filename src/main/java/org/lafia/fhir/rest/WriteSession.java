@@ -57,6 +57,9 @@ final class WriteSession implements AutoCloseable {
   private final Instant now;
   private final String nowText;
   private final List<ResourceWrite> pending = new ArrayList<>();
+  private static final int FLUSH_RESOURCES = 2000;
+  private static final long FLUSH_CHARS = 8_000_000;
+  private long pendingChars;
   private final Set<String> written = new HashSet<>();
   /** Local references to check at flush, each with the entry that made it (for the message). */
   private final Map<String, String> referenced = new java.util.LinkedHashMap<>();
@@ -279,7 +282,7 @@ final class WriteSession implements AutoCloseable {
   }
 
   private Outcome stage(long pid, String type, String id, int version, IBaseResource resource,
-      int status, boolean first, byte[] hash) {
+      int status, boolean first, byte[] hash) throws SQLException {
     String key = type + "/" + id;
     if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
     resource.setId(id);
@@ -291,6 +294,8 @@ final class WriteSession implements AutoCloseable {
     IndexRows rows = fhir.extractor().extract(resource);
     if (!referenceMap.isEmpty()) remapReferences(rows);
     pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first, rows));
+    pendingChars += body.length();
+    if (pending.size() >= FLUSH_RESOURCES || pendingChars >= FLUSH_CHARS) writePending();
     return new Outcome(status, type, id, version, now, body);
   }
 
@@ -399,8 +404,18 @@ final class WriteSession implements AutoCloseable {
   /** Writes everything staged so far (later reads in the same transaction see it). */
   void flush() throws SQLException {
     verifyReferences();
+    writePending();
+  }
+
+  /**
+   * Sends what is staged to the database, still inside the transaction: a bundle of 35,000
+   * resources goes out in slices instead of being held whole in memory until commit. References
+   * are checked once, at flush, against everything the transaction wrote.
+   */
+  private void writePending() throws SQLException {
     fhir.store().write(c, pending);
     pending.clear();
+    pendingChars = 0;
   }
 
   void commit() throws SQLException {
