@@ -85,6 +85,12 @@ public final class FhirServlet extends HttpServlet {
     } catch (RuntimeException e) {
       log.error("Unexpected error on {} {}", http.getMethod(), http.getRequestURI(), e);
       fail(req, resp, 500, "exception", "Internal error: " + e.getClass().getSimpleName());
+    } catch (OutOfMemoryError e) {
+      // The request's objects are unreachable once we are here: refuse it, roll back, keep serving.
+      log.error("Out of memory on {} {} ({} bytes)", http.getMethod(), http.getRequestURI(), http.getContentLengthLong());
+      resp.setHeader("Retry-After", "60");
+      fail(req, resp, 503, "transient", "Not enough memory for this request now; retry later or send smaller bundles."
+          + " / Mémoire insuffisante pour cette requête, réessayez ou envoyez des lots plus petits.");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail(req, resp, 503, "transient", "Interrupted; retry.");
