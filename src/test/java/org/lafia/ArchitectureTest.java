@@ -1,0 +1,34 @@
+package org.lafia;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries of docs/architecture.md, checked so that they stay true. */
+class ArchitectureTest {
+  private static final JavaClasses LAFIA =
+      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.lafia");
+
+  @Test
+  void the_platform_knows_nothing_of_the_fhir_module() {
+    noClasses().that().resideInAPackage("org.lafia.platform..")
+        .should().dependOnClassesThat().resideInAPackage("org.lafia.fhir..")
+        .check(LAFIA);
+  }
+
+  @Test
+  void the_fhir_store_index_and_search_do_not_reach_up_into_http() {
+    noClasses().that().resideInAnyPackage("org.lafia.fhir.index..", "org.lafia.fhir.store..", "org.lafia.fhir.search..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.lafia.fhir.rest..", "jakarta.servlet..", "org.springframework..")
+        .check(LAFIA);
+  }
+
+  @Test
+  void the_fhir_layers_have_no_cycles() {
+    slices().matching("org.lafia.fhir.(*)..").should().beFreeOfCycles().check(LAFIA);
+  }
+}
