@@ -86,7 +86,7 @@ final class Conditions {
       case STRING -> string(where, alias, sp, modifier, values);
       case DATE -> date(where, alias, sp, modifier, values);
       case REFERENCE -> reference(where, alias, sp, modifier, values);
-      case NUMBER -> number(where, alias, sp, modifier, values, "fhir_sp_number");
+      case NUMBER -> number(where, alias, sp, modifier, values);
       case QUANTITY -> quantity(where, alias, sp, modifier, values);
       case URI -> uri(where, alias, sp, modifier, values);
       case COMPOSITE -> composite(where, alias, sp, modifier, values, depth);
@@ -167,6 +167,26 @@ final class Conditions {
     return true;
   }
 
+  /** Appends an EXISTS on the parameter's index rows matching any of the values (OR). */
+  private void anyOf(Sql where, String alias, SearchParam sp, boolean negate, List<String> values,
+      java.util.function.Consumer<String> one) {
+    open(where, alias, sp, negate);
+    String sep = "";
+    for (String v : values) {
+      where.add(sep);
+      sep = " or ";
+      one.accept(v);
+    }
+    where.add("))");
+  }
+
+  private static void allowModifiers(SearchParam sp, String modifier, String kind, String... allowed) {
+    if (modifier == null) return;
+    for (String a : allowed) if (a.equals(modifier)) return;
+    throw new BadSearch("Modifier ':" + modifier + "' is not supported on " + kind + " parameter '" + sp.name()
+        + "'; use " + String.join(", ", java.util.Arrays.stream(allowed).map(a -> ":" + a).toList()) + " or :missing.");
+  }
+
   // ---- token -----------------------------------------------------------------------------
 
   private void token(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
@@ -175,60 +195,43 @@ final class Conditions {
       where.add(" and " + alias + ".res_id = any(?)", (Object) values.toArray(String[]::new));
       return;
     }
+    allowModifiers(sp, modifier, "token", "not", "text");
     boolean text = "text".equals(modifier);
-    boolean not = "not".equals(modifier);
-    if (modifier != null && !text && !not) {
-      throw new BadSearch("Modifier ':" + modifier + "' is not supported on token parameter '"
-          + sp.name() + "'; use :not, :text or :missing.");
-    }
-    open(where, alias, sp, not);
-    String sep = "";
-    for (String v : values) {
-      where.add(sep);
-      sep = " or ";
+    anyOf(where, alias, sp, "not".equals(modifier), values, v -> {
       if (text) {
-        where.add("" + x + ".txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
-        continue;
+        where.add(x + ".txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
+        return;
       }
       int bar = Values.indexOfUnescaped(v, '|');
       if (bar < 0) {
-        where.add("" + x + ".code = ?", Values.unescape(v));
-      } else {
-        String sys = Values.unescape(v.substring(0, bar));
-        String code = Values.unescape(v.substring(bar + 1));
-        if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
-        if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
-        else if (code.isEmpty()) where.add("" + x + ".sys = ?", sys);
-        else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+        where.add(x + ".code = ?", Values.unescape(v));
+        return;
       }
-    }
-    where.add("))");
+      String sys = Values.unescape(v.substring(0, bar));
+      String code = Values.unescape(v.substring(bar + 1));
+      if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
+      if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
+      else if (code.isEmpty()) where.add(x + ".sys = ?", sys);
+      else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+    });
   }
 
   // ---- string ----------------------------------------------------------------------------
 
   private void string(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
-    if (modifier != null && !modifier.equals("exact") && !modifier.equals("contains")) {
-      throw new BadSearch("Modifier ':" + modifier + "' is not supported on string parameter '"
-          + sp.name() + "'; use :exact, :contains or :missing.");
-    }
-    open(where, alias, sp, false);
-    String sep = "";
-    for (String raw : values) {
+    allowModifiers(sp, modifier, "string", "exact", "contains");
+    anyOf(where, alias, sp, false, values, raw -> {
       String v = Values.unescape(raw);
       String norm = TextNormalizer.normalize(v);
       if (norm.length() > 256) norm = norm.substring(0, 256);
-      where.add(sep);
-      sep = " or ";
       if ("exact".equals(modifier)) {
         where.add("(" + x + ".norm = ? and " + x + ".exact = ?)", norm, v);
       } else if ("contains".equals(modifier)) {
-        where.add("" + x + ".norm like ?", "%" + Values.likeEscape(norm) + "%");
+        where.add(x + ".norm like ?", "%" + Values.likeEscape(norm) + "%");
       } else {
-        where.add("" + x + ".norm like ?", Values.likeEscape(norm) + "%");
+        where.add(x + ".norm like ?", Values.likeEscape(norm) + "%");
       }
-    }
-    where.add("))");
+    });
   }
 
   // ---- date ------------------------------------------------------------------------------
@@ -329,25 +332,14 @@ final class Conditions {
     }
   }
 
-  private void number(Sql where, String alias, SearchParam sp, String modifier, List<String> values, String table) {
+  private void number(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
     noModifier(sp, modifier);
-    open(where, alias, sp, false);
-    String sep = "";
-    for (String v : values) {
-      where.add(sep);
-      sep = " or ";
-      numberCondition(where, x + ".val", parseNumber(v));
-    }
-    where.add("))");
+    anyOf(where, alias, sp, false, values, v -> numberCondition(where, x + ".val", parseNumber(v)));
   }
 
   private void quantity(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
     noModifier(sp, modifier);
-    open(where, alias, sp, false);
-    String sep = "";
-    for (String v : values) {
-      where.add(sep);
-      sep = " or ";
+    anyOf(where, alias, sp, false, values, v -> {
       List<String> parts = Values.split(v, '|');
       if (parts.size() != 1 && parts.size() != 3) {
         throw new BadSearch("Quantity '" + v + "' must be number, or number|system|code.");
@@ -361,27 +353,18 @@ final class Conditions {
         if (!code.isEmpty()) where.add(" and " + x + ".code = ?", code);
       }
       where.add(")");
-    }
-    where.add("))");
+    });
   }
 
   // ---- uri -------------------------------------------------------------------------------
 
   private void uri(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
-    if (modifier != null && !modifier.equals("below")) {
-      throw new BadSearch("Modifier ':" + modifier + "' is not supported on uri parameter '"
-          + sp.name() + "'; use :below or :missing.");
-    }
-    open(where, alias, sp, false);
-    String sep = "";
-    for (String v : values) {
-      where.add(sep);
-      sep = " or ";
+    allowModifiers(sp, modifier, "uri", "below");
+    anyOf(where, alias, sp, false, values, v -> {
       String u = Values.unescape(v);
-      if ("below".equals(modifier)) where.add("" + x + ".uri like ?", Values.likeEscape(u) + "%");
-      else where.add("" + x + ".uri = ?", u);
-    }
-    where.add("))");
+      if ("below".equals(modifier)) where.add(x + ".uri like ?", Values.likeEscape(u) + "%");
+      else where.add(x + ".uri = ?", u);
+    });
   }
 
   // ---- reference -------------------------------------------------------------------------
@@ -395,28 +378,24 @@ final class Conditions {
       }
       typeModifier = modifier;
     }
-    open(where, alias, sp, false);
-    String sep = "";
-    for (String raw : values) {
-      where.add(sep);
-      sep = " or ";
+    String typed = typeModifier;
+    anyOf(where, alias, sp, false, values, raw -> {
       String v = Values.unescape(raw);
       if (serverBase != null && v.startsWith(serverBase + "/")) v = v.substring(serverBase.length() + 1);
       LocalReference ref = LocalReference.parse(v);
       if (ref != null) {
-        if (typeModifier != null && !typeModifier.equals(ref.type())) {
-          throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typeModifier + ".");
+        if (typed != null && !typed.equals(ref.type())) {
+          throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typed + ".");
         }
         where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", ref.id(), ref.type());
       } else if (v.contains("/") || v.contains(":")) {
         where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type is null)", v);
-      } else if (typeModifier != null) {
-        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", v, typeModifier);
+      } else if (typed != null) {
+        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", v, typed);
       } else {
-        where.add("" + x + ".tgt_id = ?", v);
+        where.add(x + ".tgt_id = ?", v);
       }
-    }
-    where.add("))");
+    });
   }
 
   private void appendChain(Sql where, String alias, SearchParam sp, String typeModifier,
