@@ -34,6 +34,22 @@ final class Conditions {
     this.serverBase = serverBase;
   }
 
+  /** "subject:Patient.name" read as name "subject", modifier "Patient", chain "name". */
+  record ParamName(String name, String modifier, String chain) {
+    static ParamName parse(String raw) {
+      String name = raw;
+      String chain = null;
+      int dot = name.indexOf('.');
+      if (dot > 0) {
+        chain = name.substring(dot + 1);
+        name = name.substring(0, dot);
+      }
+      int colon = name.indexOf(':');
+      return colon > 0 ? new ParamName(name.substring(0, colon), name.substring(colon + 1), chain)
+          : new ParamName(name, null, chain);
+    }
+  }
+
   /** Appends " and (...)" restricting {@code alias} (a fhir_resource row of {@code type}). */
   void append(Sql where, String alias, String type, String rawName, String rawValue, int depth) {
     if (depth > 4) throw new BadSearch("Chains and _has may be nested at most 4 levels deep.");
@@ -41,19 +57,10 @@ final class Conditions {
       appendHas(where, alias, type, rawName, rawValue, depth);
       return;
     }
-    String name = rawName;
-    String modifier = null;
-    String chain = null;
-    int dot = name.indexOf('.');
-    if (dot > 0) {
-      chain = name.substring(dot + 1);
-      name = name.substring(0, dot);
-    }
-    int colon = name.indexOf(':');
-    if (colon > 0) {
-      modifier = name.substring(colon + 1);
-      name = name.substring(0, colon);
-    }
+    ParamName pn = ParamName.parse(rawName);
+    String name = pn.name();
+    String modifier = pn.modifier();
+    String chain = pn.chain();
     SearchParam sp = registry.param(type, name);
     if (sp == null) {
       throw new BadSearch("Unknown search parameter '" + name + "' for resource type " + type
@@ -142,14 +149,9 @@ final class Conditions {
    */
   boolean appendDriver(Sql from, String type, String rawName, String rawValue) {
     if (rawName.startsWith("_") || rawName.contains(".") || rawValue == null || rawValue.isEmpty()) return false;
-    String name = rawName;
-    String modifier = null;
-    int colon = name.indexOf(':');
-    if (colon > 0) {
-      modifier = name.substring(colon + 1);
-      name = name.substring(0, colon);
-    }
-    SearchParam sp = registry.param(type, name);
+    ParamName pn = ParamName.parse(rawName);
+    String modifier = pn.modifier();
+    SearchParam sp = registry.param(type, pn.name());
     if (sp == null || "missing".equals(modifier) || "not".equals(modifier)) return false;
     switch (sp.type()) {
       case TOKEN, STRING, DATE, REFERENCE, NUMBER, QUANTITY, URI -> {}
