@@ -60,6 +60,22 @@ class ConcurrencyTest extends FhirTestSupport {
   }
 
   @Test
+  void concurrent_patches_are_applied_one_after_the_other_and_none_is_lost() throws Exception {
+    Patient start = new Patient().setActive(true);
+    start.addIdentifier().setSystem("urn:lafia:patch").setValue("v0");
+    String id = client().create().resource(start).execute().getId().getIdPart();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    List<HttpResponse<String>> results = together(6, () -> send("PATCH", "/Patient/" + id, "application/json-patch+json",
+        "[{\"op\":\"add\",\"path\":\"/identifier/-\",\"value\":{\"system\":\"urn:lafia:patch\",\"value\":\"v"
+            + n.incrementAndGet() + "\"}}]"));
+    assertThat(results).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+    Patient p = client().read().resource(Patient.class).withId(id).execute();
+    assertThat(p.getIdentifier()).extracting(i -> i.getValue())
+        .containsExactlyInAnyOrder("v0", "v1", "v2", "v3", "v4", "v5", "v6");
+    assertThat(p.getMeta().getVersionId()).isEqualTo("7");
+  }
+
+  @Test
   void two_concurrent_conditional_creates_of_one_identifier_create_one_resource() throws Exception {
     String value = unique("race");
     String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:lafia:race\",\"value\":\"" + value + "\"}]}";

@@ -212,6 +212,9 @@ final class WriteSession implements AutoCloseable {
   }
 
   Outcome patch(String type, String id, byte[] patch, Integer ifMatch) throws SQLException {
+    // Lock before reading: two concurrent patches must apply one after the other, not both to
+    // the same version (the second would silently undo the first).
+    fhir.store().lock(c, type, id);
     StoredResource cur = fhir.store().current(c, type, id);
     if (cur == null) throw FhirError.notFound(type + "/" + id + " does not exist. / N'existe pas.");
     if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
