@@ -7,4 +7,4 @@ jar=target/lafia.jar
 if [[ ! -f $jar ]] || [[ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]]; then
   mvn -B -q -ntp -DskipTests package
 fi
-exec java ${JAVA_OPTS:--Xmx1g -XX:+UseParallelGC} -jar "$jar" "$@"
+exec java ${JAVA_OPTS:--Xmx640m -XX:+UseParallelGC} -jar "$jar" "$@"

@@ -17,7 +17,7 @@
 #   --mem-interval S         seconds between proc-mem.sh samples during ingest (default 5)
 #   --server-arg ARG         extra Lafia argument, repeatable (e.g. --lafia.fhir.max-body-bytes=134217728)
 #   --keep                   keep the temporary jar + data directory
-# Environment: LAFIA_JAVA_OPTS (default "-Xmx1g -XX:+UseParallelGC") for the Lafia JVM.
+# Environment: LAFIA_JAVA_OPTS (default "-Xmx640m -XX:+UseParallelGC") for the Lafia JVM.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -167,7 +167,7 @@ log "data set $DATA: $(head -3 "$SET/stats.txt" | tr '\n' ' ')"
 mkdir -p "$DATADIR"
 log "starting Lafia on $BASE (embedded PostgreSQL on 127.0.0.1:$PGPORT, data in $DATADIR)"
 T0=$(now)
-java ${LAFIA_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC} -jar "$RUN/lafia.jar" --server.address=127.0.0.1 --server.port="$PORT" \
+java ${LAFIA_JAVA_OPTS:--Xmx640m -XX:+UseParallelGC} -jar "$RUN/lafia.jar" --server.address=127.0.0.1 --server.port="$PORT" \
   --lafia.db.data-dir="$DATADIR" --lafia.db.embedded-port="$PGPORT" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} \
   >"$OUT/server.log" 2>&1 &
 JPID=$!

@@ -75,7 +75,7 @@ public final class IndexExtractor {
   public IndexExtractor(FhirContext ctx, SearchParamRegistry registry) {
     this.ctx = ctx;
     this.registry = registry;
-    this.fhirPath = ThreadLocal.withInitial(ctx::newFhirPath);
+    this.fhirPath = ThreadLocal.withInitial(this::newFhirPath);
     int fast = 0, slow = 0;
     for (String type : registry.resourceTypes()) {
       List<Compiled> list = new ArrayList<>();
@@ -95,6 +95,24 @@ public final class IndexExtractor {
       byType.put(type, List.copyOf(list));
     }
     log.info("Search value extractors: {} compiled paths, {} FHIRPath fallbacks", fast, slow);
+  }
+
+  private static final Object FHIRPATH_INIT = new Object();
+  private volatile boolean definitionsLoaded;
+
+  /**
+   * One engine per thread, but the base StructureDefinitions it needs are loaded once, by the first
+   * thread: HAPI loads them lazily without a lock, so four first requests at once would each load
+   * them (four times the memory and CPU of a cold start).
+   */
+  private IFhirPath newFhirPath() {
+    synchronized (FHIRPATH_INIT) {
+      if (!definitionsLoaded) {
+        ctx.getValidationSupport().fetchAllStructureDefinitions();
+        definitionsLoaded = true;
+      }
+      return ctx.newFhirPath();
+    }
   }
 
   /** A path compiled into steps from the resource root. */

@@ -49,11 +49,12 @@ public final class FhirServlet extends HttpServlet {
    * so large bodies queue for their share instead of exhausting the heap together. Small bodies
    * (under 256 KiB) never wait.
    */
-  private final java.util.concurrent.Semaphore bodyBudget = new java.util.concurrent.Semaphore(budgetKib(), true);
+  private final int budgetKib = (int) Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 10 / 1024);
 
-  private static int budgetKib() {
-    return (int) Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 10 / 1024);
-  }
+  // Computed once: maxMemory() moves with the collector's survivor sizing, and a request asking for
+  // more permits than the semaphore was created with would wait forever, with every later one
+  // queued behind it (the semaphore is fair).
+  private final java.util.concurrent.Semaphore bodyBudget = new java.util.concurrent.Semaphore(budgetKib, true);
 
   @Override
   protected void service(HttpServletRequest http, HttpServletResponse resp) throws IOException {
@@ -62,7 +63,7 @@ public final class FhirServlet extends HttpServlet {
     try {
       long length = http.getContentLengthLong();
       if (length > 256 * 1024 && length <= fhir.maxBodyBytes()) {
-        held = (int) Math.min(budgetKib(), length / 1024);
+        held = (int) Math.min(budgetKib, length / 1024);
         if (!bodyBudget.tryAcquire(held, 300, java.util.concurrent.TimeUnit.SECONDS)) {
           held = 0;
           resp.setHeader("Retry-After", "30");

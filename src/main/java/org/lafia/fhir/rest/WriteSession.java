@@ -166,6 +166,7 @@ final class WriteSession implements AutoCloseable {
     if (!cur.deleted()) {
       byte[] old = cur.contentHash() != null ? cur.contentHash() : hashOfStored(type, id);
       if (Arrays.equals(old, hash)) {
+        sources.remove(resource);
         StoredResource s = fhir.store().current(c, type, id);
         return new Outcome(200, type, id, s.version(), s.lastUpdated(), s.body());
       }
@@ -292,7 +293,8 @@ final class WriteSession implements AutoCloseable {
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
     r.getMeta().setLastUpdated(Date.from(now));
-    ObjectNode json = sources.get(resource);
+    // Taken out, not just read: a transaction of 35,000 entries must not keep every model and tree.
+    ObjectNode json = sources.remove(resource);
     String body = json != null ? storedJson(json, id, version) : fhir.jsonParser().encodeResourceToString(resource);
     IndexRows rows = fhir.extractor().extract(resource);
     if (!referenceMap.isEmpty()) remapReferences(rows);
