@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
@@ -280,10 +281,56 @@ class SearchConformanceTest extends FhirTestSupport {
     assertThat(keys((Bundle) CTX.newJsonParser().parseResource(r.body()))).containsExactly("P2", "P4");
   }
 
+  @Test
+  void sorted_paging_neither_repeats_nor_skips_while_data_changes() throws Exception {
+    String tag = unique("sorted");
+    Map<String, String> families = new java.util.LinkedHashMap<>();
+    for (String f : List.of("Dossou", "Agbeko", "Kpodar", "Mensah", "Bawa")) families.put(createTagged(tag, f), f);
+    String noFamily = createTagged(tag, null);
+    String query = "/Patient?_tag=urn:lafia:paging%7C" + tag + "&_sort=family&_count=2";
+    Bundle page = (Bundle) CTX.newJsonParser().parseResource(send("GET", query, null, null).body());
+    List<String> order = new ArrayList<>();
+    page.getEntry().forEach(e -> order.add(e.getResource().getIdElement().getIdPart()));
+    assertThat(order).extracting(families::get).containsExactly("Agbeko", "Bawa");
+    // Between pages: one patient sorts before the page already sent (an offset would now repeat
+    // "Bawa") and one sorts after it.
+    String early = createTagged(tag, "Abalo");
+    String late = createTagged(tag, "Ziem");
+    families.put(late, "Ziem");
+    int pages = 1;
+    while (page.getLink("next") != null && pages < 10) {
+      HttpResponse<String> r = send("GET", page.getLink("next").getUrl().substring(base().length()), null, null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      page = (Bundle) CTX.newJsonParser().parseResource(r.body());
+      page.getEntry().forEach(e -> order.add(e.getResource().getIdElement().getIdPart()));
+      pages++;
+    }
+    assertThat(order).doesNotHaveDuplicates().doesNotContain(early);
+    assertThat(order).containsExactly(Stream.concat(
+        Stream.of("Agbeko", "Bawa", "Dossou", "Kpodar", "Mensah", "Ziem").map(f -> families.entrySet().stream()
+            .filter(e -> f.equals(e.getValue())).findFirst().orElseThrow().getKey()),
+        Stream.of(noFamily)).toArray(String[]::new));
+
+    // Descending, two keys: missing values still come last and the walk is complete.
+    List<String> desc = new ArrayList<>();
+    Bundle d = (Bundle) CTX.newJsonParser().parseResource(
+        send("GET", "/Patient?_tag=urn:lafia:paging%7C" + tag + "&_sort=-family,_id&_count=3", null, null).body());
+    d.getEntry().forEach(e -> desc.add(e.getResource().getIdElement().getIdPart()));
+    while (d.getLink("next") != null) {
+      d = (Bundle) CTX.newJsonParser().parseResource(send("GET", d.getLink("next").getUrl().substring(base().length()), null, null).body());
+      d.getEntry().forEach(e -> desc.add(e.getResource().getIdElement().getIdPart()));
+    }
+    assertThat(desc).hasSize(8).doesNotHaveDuplicates().startsWith(late).endsWith(noFamily);
+
+    HttpResponse<String> damaged = send("GET", query + "&_cursor=k.sQmF3YQ.notapid", null, null);
+    assertThat(damaged.statusCode()).isEqualTo(400);
+    assertThat(damaged.body()).contains("OperationOutcome").contains("_cursor");
+  }
+
   private String createTagged(String tag, String family) throws Exception {
     HttpResponse<String> r = send("POST", "/Patient", "application/fhir+json",
         "{\"resourceType\":\"Patient\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:paging\",\"code\":\"" + tag
-            + "\"}]},\"name\":[{\"family\":\"" + family + "\"}]}");
+            + "\"}]}" + (family == null ? "" : ",\"name\":[{\"family\":\"" + family + "\"}]") + "}");
     assertThat(r.statusCode()).isEqualTo(201);
     return ((Resource) CTX.newJsonParser().parseResource(r.body())).getIdElement().getIdPart();
   }

@@ -113,7 +113,10 @@ public final class SearchEngine {
     if (summaryCount) {
       return new SearchResult(List.of(), List.of(), count(c, query), null);
     }
-    Long cursor = longParam(params, "_cursor");
+    // Unsorted pages continue after the last pid; sorted pages after the last row's sort values
+    // and pid (SortCursor). Either way a page never repeats or skips a match while data changes.
+    Long cursor = sortKeys.isEmpty() ? longParam(params, "_cursor") : null;
+    SortCursor after = sortKeys.isEmpty() ? null : SortCursor.decode(single(params, "_cursor"), sortKeys.size());
     Long offset = longParam(params, "_offset");
 
     Sql q;
@@ -123,17 +126,29 @@ public final class SearchEngine {
       if (cursor != null) q.add(" and " + pid + " > ?", cursor);
       q.add(" order by " + pid);
     } else {
-      q = new Sql().add("select r.pid from ").add(query.sql());
+      Sql inner = new Sql().add("select r.pid");
+      for (int i = 0; i < sortKeys.size(); i++) inner.add(", ").add(sortValue(type, sortKeys.get(i))).add(" as s" + i);
+      inner.add(" from ").add(query.sql());
+      q = new Sql().add("select x.* from (").add(inner).add(") x");
+      if (after != null) after.appendAfter(q, sortKeys);
       q.add(" order by ");
-      for (String key : sortKeys) q.add(sortExpression(type, key)).add(", ");
-      q.add("r.pid");
+      for (int i = 0; i < sortKeys.size(); i++) {
+        q.add("x.s" + i + (sortKeys.get(i).startsWith("-") ? " desc nulls last, " : " asc nulls last, "));
+      }
+      q.add("x.pid");
     }
     q.add(" limit ?", count + 1);
     if (!sortKeys.isEmpty() && offset != null) q.add(" offset ?", offset);
 
     List<Long> pids = new ArrayList<>();
+    Object[] lastSortValues = new Object[sortKeys.size()];
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) pids.add(rs.getLong(1));
+      while (rs.next()) {
+        pids.add(rs.getLong(1));
+        if (pids.size() <= count) {
+          for (int i = 0; i < lastSortValues.length; i++) lastSortValues[i] = rs.getObject(i + 2);
+        }
+      }
     }
     boolean more = pids.size() > count;
     if (more) pids = pids.subList(0, count);
@@ -142,19 +157,18 @@ public final class SearchEngine {
     // The total is free on the last page; otherwise it costs a count over every match, which a
     // national-scale search should pay only when asked (_total=accurate or estimate).
     Integer total = null;
-    long start = sortKeys.isEmpty() ? 0 : (offset == null ? 0 : offset);
+    long start = offset == null ? 0 : offset;
+    boolean firstPage = cursor == null && after == null;
     if ("accurate".equals(totalMode) || "estimate".equals(totalMode)) total = count(c, query);
-    else if (!"none".equals(totalMode) && !more && cursor == null) total = (int) start + pids.size();
+    else if (!"none".equals(totalMode) && !more && firstPage) total = (int) start + pids.size();
     String next = null;
     if (more && count > 0) {
       Map<String, List<String>> nextParams = new LinkedHashMap<>(params);
       nextParams.remove("_cursor");
       nextParams.remove("_offset");
-      if (sortKeys.isEmpty()) {
-        nextParams.put("_cursor", List.of(Long.toString(pids.get(pids.size() - 1))));
-      } else {
-        nextParams.put("_offset", List.of(Long.toString((offset == null ? 0 : offset) + count)));
-      }
+      long lastPid = pids.get(pids.size() - 1);
+      nextParams.put("_cursor", List.of(sortKeys.isEmpty()
+          ? Long.toString(lastPid) : SortCursor.encode(lastSortValues, lastPid)));
       next = queryString(nextParams);
     }
     List<StoredResource> included = includes(c, type, matches, params);
@@ -213,12 +227,12 @@ public final class SearchEngine {
     return keys;
   }
 
-  private Sql sortExpression(String type, String key) {
+  /** The value a resource sorts by for one key: its lowest value ascending, highest descending. */
+  private Sql sortValue(String type, String key) {
     boolean desc = key.startsWith("-");
     String name = desc ? key.substring(1) : key;
-    String dir = desc ? " desc nulls last" : " asc nulls last";
-    if (name.equals("_id")) return new Sql().add("r.res_id" + dir);
-    if (name.equals("_lastUpdated")) return new Sql().add("r.last_updated" + dir);
+    if (name.equals("_id")) return new Sql().add("r.res_id");
+    if (name.equals("_lastUpdated")) return new Sql().add("r.last_updated");
     SearchParam sp = registry.param(type, name);
     String agg = desc ? "max" : "min";
     String col =
@@ -233,7 +247,7 @@ public final class SearchEngine {
         };
     return new Sql()
         .add("(select " + agg + "(s." + col + ") from " + Conditions.table(sp)
-            + " s where s.pid = r.pid and s.sp = ?)" + dir, sp.code());
+            + " s where s.pid = r.pid and s.sp = ?)", sp.code());
   }
 
   // ---- _include / _revinclude --------------------------------------------------------------
