@@ -207,6 +207,47 @@ class SearchConformanceTest extends FhirTestSupport {
   }
 
   @Test
+  void composite_components_match_within_one_element() throws Exception {
+    // A blood pressure of 120/150 (systolic/diastolic), and one of 150/80. "Systolic over 140"
+    // must find only the second: the first has a component over 140, but it is the diastolic.
+    String tag = unique("bp");
+    String first = createBloodPressure(tag, 120, 150);
+    String second = createBloodPressure(tag, 150, 80);
+    String base = "/Observation?_tag=urn:lafia:bp%7C" + tag + "&component-code-value-quantity=";
+    assertThat(idsOf(base + "http://loinc.org%7C8480-6$gt140")).containsExactly(second);
+    assertThat(idsOf(base + "http://loinc.org%7C8462-4$gt140")).containsExactly(first);
+    assertThat(idsOf(base + "http://loinc.org%7C8480-6$lt130")).containsExactly(first);
+    assertThat(idsOf(base + "http://loinc.org%7C8462-4$gt100,http://loinc.org%7C8480-6$gt140"))
+        .containsExactlyInAnyOrder(first, second);
+    assertThat(idsOf(base + "http://loinc.org%7C8462-4$lt70")).isEmpty();
+    // combo-code-value-quantity: the Observation's own code with the components' values never pair.
+    assertThat(idsOf("/Observation?_tag=urn:lafia:bp%7C" + tag
+        + "&combo-code-value-quantity=http://loinc.org%7C85354-9$gt100")).isEmpty();
+    assertThat(idsOf("/Observation?_tag=urn:lafia:bp%7C" + tag
+        + "&combo-code-value-quantity=http://loinc.org%7C8480-6$ge150")).containsExactly(second);
+  }
+
+  private String createBloodPressure(String tag, int systolic, int diastolic) throws Exception {
+    String component = "{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"%s\"}]},"
+        + "\"valueQuantity\":{\"value\":%d,\"unit\":\"mm[Hg]\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"}}";
+    HttpResponse<String> r = send("POST", "/Observation", "application/fhir+json",
+        "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:bp\",\"code\":\"" + tag
+            + "\"}]},\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"85354-9\"}]},"
+            + "\"component\":[" + String.format(component, "8480-6", systolic) + "," + String.format(component, "8462-4", diastolic) + "]}");
+    assertThat(r.statusCode()).isEqualTo(201);
+    return ((Resource) CTX.newJsonParser().parseResource(r.body())).getIdElement().getIdPart();
+  }
+
+  private List<String> idsOf(String pathAndQuery) throws Exception {
+    HttpResponse<String> r = send("GET", pathAndQuery, null, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Bundle b = (Bundle) CTX.newJsonParser().parseResource(r.body());
+    List<String> out = new ArrayList<>();
+    b.getEntry().forEach(e -> out.add(e.getResource().getIdElement().getIdPart()));
+    return out;
+  }
+
+  @Test
   void reference_search_by_id_type_and_absolute_url() throws Exception {
     String p1 = ids.get("P1");
     expect("Observation", "subject=Patient/" + p1, "O1", "O2");

@@ -191,22 +191,53 @@ public final class IndexExtractor {
     IndexRows rows = new IndexRows();
     String type = ctx.getResourceType(resource);
     for (Compiled c : byType.getOrDefault(type, List.of())) {
-      List<IBase> values = new ArrayList<>();
-      for (Walk w : c.paths) evaluate(resource, w, values);
+      for (Walk w : c.paths) {
+        List<IBase> values = new ArrayList<>();
+        List<Integer> groups = new ArrayList<>();
+        evaluate(resource, w, values, groups);
+        for (int i = 0; i < values.size(); i++) {
+          rows.grp = groups.get(i);
+          add(rows, c.sp, values.get(i));
+        }
+      }
+      rows.grp = -1; // FHIRPath does not say which element a value came from
       for (String expr : c.fallback) {
         try {
-          values.addAll(fhirPath.get().evaluate(resource, expr, IBase.class));
+          for (IBase v : fhirPath.get().evaluate(resource, expr, IBase.class)) add(rows, c.sp, v);
         } catch (RuntimeException e) {
           log.debug("FHIRPath {} failed on {}: {}", expr, type, e.getMessage());
         }
       }
-      for (IBase v : values) add(rows, c.sp, v);
     }
     return rows;
   }
 
+  /** The values of one compiled path, with the element (see {@link IndexRows#grp}) of each. */
+  private void evaluate(IBaseResource resource, Walk w, List<IBase> out, List<Integer> groups) {
+    if (w.steps.length == 0) {
+      evaluate(resource, w, out);
+      while (groups.size() < out.size()) groups.add(0);
+      return;
+    }
+    BaseRuntimeChildDefinition first = child(resource, w.steps[0]);
+    if (first == null) return;
+    List<? extends IBase> firstValues = first.getAccessor().getValues(resource);
+    boolean repeating = first.getMax() != 1;
+    String[] rest = java.util.Arrays.copyOfRange(w.steps, 1, w.steps.length);
+    Walk tail = new Walk(rest, w.asType, w.resolveType, w.whereChild, w.whereValue, w.thenSteps);
+    for (int i = 0; i < firstValues.size(); i++) {
+      int before = out.size();
+      evaluateFrom(List.of(firstValues.get(i)), tail, out);
+      for (int k = before; k < out.size(); k++) groups.add(repeating ? (i < Short.MAX_VALUE - 1 ? i + 1 : -1) : 0);
+    }
+  }
+
   private void evaluate(IBaseResource resource, Walk w, List<IBase> out) {
-    List<IBase> current = List.of(resource);
+    evaluateFrom(List.of(resource), w, out);
+  }
+
+  private void evaluateFrom(List<IBase> start, Walk w, List<IBase> out) {
+    List<IBase> current = start;
     current = walk(current, w.steps);
     if (w.asType != null) {
       List<IBase> filtered = new ArrayList<>();
@@ -291,7 +322,7 @@ public final class IndexExtractor {
       case QUANTITY -> addQuantity(rows, code, v);
       case URI -> {
         if (v instanceof IPrimitiveType<?> p && p.getValueAsString() != null) {
-          rows.uris.add(new IndexRows.Uri(code, cut(p.getValueAsString())));
+          rows.uris.add(new IndexRows.Uri(code, cut(p.getValueAsString()), rows.grp));
         }
       }
       default -> {}
@@ -300,7 +331,7 @@ public final class IndexExtractor {
 
   private static void str(IndexRows rows, int code, String s) {
     if (s == null || s.isBlank()) return;
-    rows.strings.add(new IndexRows.Str(code, cut(TextNormalizer.normalize(s)), s));
+    rows.strings.add(new IndexRows.Str(code, cut(TextNormalizer.normalize(s)), s, rows.grp));
   }
 
   private static void addString(IndexRows rows, int code, IBase v) {
@@ -334,7 +365,7 @@ public final class IndexExtractor {
             code,
             sys == null || sys.isEmpty() ? null : cut(sys),
             value == null || value.isEmpty() ? null : cut(value),
-            text == null || text.isEmpty() ? null : cut(TextNormalizer.normalize(text))));
+            text == null || text.isEmpty() ? null : cut(TextNormalizer.normalize(text)), rows.grp));
   }
 
   private static void addToken(IndexRows rows, int code, IBase v) {
@@ -369,21 +400,21 @@ public final class IndexExtractor {
     if (ref == null || ref.isBlank() || ref.startsWith("#")) return;
     LocalReference local = LocalReference.parse(ref);
     if (local != null) {
-      rows.refs.add(new IndexRows.Ref(code, local.type(), cut(local.id())));
+      rows.refs.add(new IndexRows.Ref(code, local.type(), cut(local.id()), rows.grp));
     } else {
-      rows.refs.add(new IndexRows.Ref(code, null, cut(ref)));
+      rows.refs.add(new IndexRows.Ref(code, null, cut(ref), rows.grp));
     }
   }
 
   private static void addDate(IndexRows rows, int code, IBase v) {
     if (v instanceof BaseDateTimeType d) {
       Instant[] r = range(d);
-      if (r != null) rows.dates.add(new IndexRows.DateRange(code, r[0], r[1]));
+      if (r != null) rows.dates.add(new IndexRows.DateRange(code, r[0], r[1], rows.grp));
     } else if (v instanceof Period p) {
       Instant[] s = p.hasStart() ? range(p.getStartElement()) : null;
       Instant[] e = p.hasEnd() ? range(p.getEndElement()) : null;
       if (s == null && e == null) return;
-      rows.dates.add(new IndexRows.DateRange(code, s == null ? MIN : s[0], e == null ? MAX : e[1]));
+      rows.dates.add(new IndexRows.DateRange(code, s == null ? MIN : s[0], e == null ? MAX : e[1], rows.grp));
     } else if (v instanceof Timing t) {
       for (var ev : t.getEvent()) addDate(rows, code, ev);
       if (t.hasRepeat() && t.getRepeat().hasBoundsPeriod()) addDate(rows, code, t.getRepeat().getBoundsPeriod());
@@ -405,18 +436,18 @@ public final class IndexExtractor {
 
   private static void addNumber(IndexRows rows, int code, IBase v) {
     if (v instanceof DecimalType d && d.getValue() != null) {
-      rows.numbers.add(new IndexRows.Num(code, d.getValue()));
+      rows.numbers.add(new IndexRows.Num(code, d.getValue(), rows.grp));
     } else if (v instanceof IntegerType i && i.getValue() != null) {
-      rows.numbers.add(new IndexRows.Num(code, BigDecimal.valueOf(i.getValue())));
+      rows.numbers.add(new IndexRows.Num(code, BigDecimal.valueOf(i.getValue()), rows.grp));
     }
   }
 
   private static void addQuantity(IndexRows rows, int code, IBase v) {
     if (v instanceof Quantity q && q.getValue() != null) {
       String c = q.hasCode() ? q.getCode() : q.getUnit();
-      rows.quantities.add(new IndexRows.Qty(code, cut(q.getSystem()), cut(c), q.getValue()));
+      rows.quantities.add(new IndexRows.Qty(code, cut(q.getSystem()), cut(c), q.getValue(), rows.grp));
     } else if (v instanceof Money m && m.getValue() != null) {
-      rows.quantities.add(new IndexRows.Qty(code, "urn:iso:std:iso:4217", m.getCurrency(), m.getValue()));
+      rows.quantities.add(new IndexRows.Qty(code, "urn:iso:std:iso:4217", m.getCurrency(), m.getValue(), rows.grp));
     } else if (v instanceof Range r) {
       if (r.hasLow()) addQuantity(rows, code, r.getLow());
       if (r.hasHigh()) addQuantity(rows, code, r.getHigh());

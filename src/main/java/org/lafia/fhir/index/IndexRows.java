@@ -7,19 +7,26 @@ import java.util.List;
 
 /** The search values of one resource version, grouped by index table, ready to be copied in. */
 public final class IndexRows {
-  public record Str(int sp, String norm, String exact) {}
+  public record Str(int sp, String norm, String exact, int grp) {}
 
-  public record Token(int sp, String sys, String code, String text) {}
+  public record Token(int sp, String sys, String code, String text, int grp) {}
 
-  public record Ref(int sp, String targetType, String targetId) {}
+  public record Ref(int sp, String targetType, String targetId, int grp) {}
 
-  public record DateRange(int sp, Instant lo, Instant hi) {}
+  public record DateRange(int sp, Instant lo, Instant hi, int grp) {}
 
-  public record Num(int sp, BigDecimal value) {}
+  public record Num(int sp, BigDecimal value, int grp) {}
 
-  public record Qty(int sp, String sys, String code, BigDecimal value) {}
+  public record Qty(int sp, String sys, String code, BigDecimal value, int grp) {}
 
-  public record Uri(int sp, String uri) {}
+  public record Uri(int sp, String uri, int grp) {}
+
+  /**
+   * The element the values being added come from: 0 under no repeating first element, i + 1 under
+   * the i-th occurrence of a repeating one (Observation.component[i]), -1 unknown. Composite
+   * searches match components only within one element.
+   */
+  public int grp = -1;
 
   public final List<Str> strings = new ArrayList<>();
   public final List<Token> tokens = new ArrayList<>();

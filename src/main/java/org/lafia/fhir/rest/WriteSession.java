@@ -311,7 +311,7 @@ final class WriteSession implements AutoCloseable {
       String mapped = referenceMap.get(r.targetId());
       if (mapped == null) continue;
       LocalReference local = LocalReference.parse(mapped);
-      if (local != null) rows.refs.set(i, new IndexRows.Ref(r.sp(), local.type(), local.id()));
+      if (local != null) rows.refs.set(i, new IndexRows.Ref(r.sp(), local.type(), local.id(), r.grp()));
     }
   }
 

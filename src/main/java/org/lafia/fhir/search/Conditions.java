@@ -129,6 +129,13 @@ final class Conditions {
   }
 
   private void open(Sql where, String alias, SearchParam sp, boolean negate) {
+    if (componentOf != null) {
+      // A composite's component: the elements (grp) of this resource whose values match it.
+      x = "x" + (++aliases);
+      where.add("(select " + x + ".grp as g from " + table(sp) + " " + x + " where " + x + ".pid = "
+          + componentOf + ".pid and " + x + ".sp = ? and (", sp.code());
+      return;
+    }
     if (driving) {
       // The first parameter drives the query: its index rows are the FROM, in pid order.
       driving = false;
@@ -142,6 +149,8 @@ final class Conditions {
   }
 
   private boolean driving;
+  /** While a composite's components are written: the alias of the resource they belong to. */
+  private String componentOf;
 
   /**
    * Writes "{@code <index table> d where ...}" for a parameter that can drive a search from its
@@ -461,6 +470,12 @@ final class Conditions {
 
   // ---- composite -------------------------------------------------------------------------
 
+  /**
+   * A composite matches when all its components match within one element of the resource (one
+   * Observation.component, or the Observation itself for code-value-quantity): each component
+   * lists the elements (grp) whose values match, and the lists must meet. Values whose element is
+   * unknown (-1: written before elements were recorded, or found by FHIRPath) meet any element.
+   */
   private void composite(Sql where, String alias, SearchParam sp, String modifier, List<String> values, int depth) {
     noModifier(sp, modifier);
     if (sp.components().size() < 2) throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
@@ -472,13 +487,33 @@ final class Conditions {
         throw new BadSearch("Composite parameter '" + sp.name() + "' takes " + sp.components().size()
             + " values separated by '$', e.g. http://loinc.org|8480-6$gt100.");
       }
-      where.add(sep + "(true");
+      where.add(sep + "exists (select 1 from ");
       sep = " or ";
-      for (int i = 0; i < parts.size(); i++) {
-        append(where, alias, sp.resourceType(), sp.components().get(i), parts.get(i), depth + 1);
+      String previous = componentOf;
+      componentOf = alias;
+      try {
+        for (int i = 0; i < parts.size(); i++) {
+          SearchParam component = registry.param(sp.resourceType(), sp.components().get(i));
+          if (component == null || component.type() == RestSearchParameterTypeEnum.COMPOSITE) {
+            throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
+          }
+          if (i > 0) where.add(" join ");
+          Sql part = new Sql();
+          append(part, alias, sp.resourceType(), sp.components().get(i), parts.get(i), depth + 1);
+          // The component wrote " and (<subselect>)" or "(<subselect>)": keep the subselect only.
+          String text = part.text().trim();
+          if (text.startsWith("and ")) text = text.substring(4).trim();
+          if (!text.startsWith("(select ")) throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
+          where.add(new Sql().add(text, part.args().toArray()));
+          where.add(" c" + i);
+          if (i > 0) where.add(" on (c" + i + ".g = c0.g or c" + i + ".g < 0 or c0.g < 0)");
+        }
+      } finally {
+        componentOf = previous;
       }
       where.add(")");
     }
     where.add(")");
   }
+
 }

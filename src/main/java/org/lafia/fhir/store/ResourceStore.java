@@ -214,21 +214,21 @@ public final class ResourceStore {
       IndexRows rows = w.rows();
       if (rows == null) continue;
       long pid = w.pid();
-      for (var x : rows.strings) { s.field(pid).field(x.sp()).field(x.norm()).field(x.exact()); s.endRow(); }
-      for (var x : rows.tokens) { t.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.text()); t.endRow(); }
-      for (var x : rows.refs) { r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()); r.endRow(); }
-      for (var x : rows.dates) { d.field(pid).field(x.sp()).field(x.lo()).field(x.hi()); d.endRow(); }
-      for (var x : rows.numbers) { n.field(pid).field(x.sp()).field(x.value()); n.endRow(); }
-      for (var x : rows.quantities) { q.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.value()); q.endRow(); }
-      for (var x : rows.uris) { u.field(pid).field(x.sp()).field(x.uri()); u.endRow(); }
+      for (var x : rows.strings) { s.field(pid).field(x.sp()).field(x.norm()).field(x.exact()).field(x.grp()); s.endRow(); }
+      for (var x : rows.tokens) { t.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.text()).field(x.grp()); t.endRow(); }
+      for (var x : rows.refs) { r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()).field(x.grp()); r.endRow(); }
+      for (var x : rows.dates) { d.field(pid).field(x.sp()).field(x.lo()).field(x.hi()).field(x.grp()); d.endRow(); }
+      for (var x : rows.numbers) { n.field(pid).field(x.sp()).field(x.value()).field(x.grp()); n.endRow(); }
+      for (var x : rows.quantities) { q.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.value()).field(x.grp()); q.endRow(); }
+      for (var x : rows.uris) { u.field(pid).field(x.sp()).field(x.uri()).field(x.grp()); u.endRow(); }
     }
-    copyIn(copy, "fhir_sp_string (pid, sp, norm, exact)", s);
-    copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt)", t);
-    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id)", r);
-    copyIn(copy, "fhir_sp_date (pid, sp, lo, hi)", d);
-    copyIn(copy, "fhir_sp_number (pid, sp, val)", n);
-    copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val)", q);
-    copyIn(copy, "fhir_sp_uri (pid, sp, uri)", u);
+    copyIn(copy, "fhir_sp_string (pid, sp, norm, exact, grp)", s);
+    copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt, grp)", t);
+    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id, grp)", r);
+    copyIn(copy, "fhir_sp_date (pid, sp, lo, hi, grp)", d);
+    copyIn(copy, "fhir_sp_number (pid, sp, val, grp)", n);
+    copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val, grp)", q);
+    copyIn(copy, "fhir_sp_uri (pid, sp, uri, grp)", u);
   }
 
   private static void copyIn(CopyManager copy, String target, CopyBuffer buf) throws SQLException {
