@@ -227,6 +227,35 @@ class SearchConformanceTest extends FhirTestSupport {
         + "&combo-code-value-quantity=http://loinc.org%7C8480-6$ge150")).containsExactly(second);
   }
 
+  @Test
+  void reference_identifier_finds_logical_references_by_national_health_id() throws Exception {
+    String nhid = unique("TG-");
+    String tag = unique("logical");
+    String other = unique("TG-");
+    String logical = createWithSubject(tag, "{\"identifier\":{\"system\":\"urn:oid:2.16.768.1.1\",\"value\":\"" + nhid + "\"}}");
+    String both = createWithSubject(tag, "{\"reference\":\"Patient/" + ids.get("P1")
+        + "\",\"identifier\":{\"system\":\"urn:oid:2.16.768.1.1\",\"value\":\"" + nhid + "\"}}");
+    createWithSubject(tag, "{\"identifier\":{\"system\":\"urn:oid:2.16.768.1.1\",\"value\":\"" + other + "\"}}");
+    String q = "/Observation?_tag=urn:lafia:logical%7C" + tag + "&subject:identifier=";
+    assertThat(idsOf(q + "urn:oid:2.16.768.1.1%7C" + nhid)).containsExactlyInAnyOrder(logical, both);
+    assertThat(idsOf(q + nhid)).containsExactlyInAnyOrder(logical, both);
+    assertThat(idsOf(q + "urn:other%7C" + nhid)).isEmpty();
+    // As the driving parameter too (first and only condition on an index).
+    assertThat(idsOf("/Observation?subject:identifier=urn:oid:2.16.768.1.1%7C" + nhid)).containsExactlyInAnyOrder(logical, both);
+    assertThat(idsOf("/Observation?_tag=urn:lafia:logical%7C" + tag + "&subject=Patient/" + ids.get("P1"))).containsExactly(both);
+    HttpResponse<String> bad = send("GET", "/Observation?subject:above=x", null, null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains(":identifier");
+  }
+
+  private String createWithSubject(String tag, String subject) throws Exception {
+    HttpResponse<String> r = send("POST", "/Observation", "application/fhir+json",
+        "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:logical\",\"code\":\"" + tag
+            + "\"}]},\"status\":\"final\",\"code\":{\"text\":\"poids\"},\"subject\":" + subject + "}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return ((Resource) CTX.newJsonParser().parseResource(r.body())).getIdElement().getIdPart();
+  }
+
   private String createBloodPressure(String tag, int systolic, int diastolic) throws Exception {
     String component = "{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"%s\"}]},"
         + "\"valueQuantity\":{\"value\":%d,\"unit\":\"mm[Hg]\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"}}";

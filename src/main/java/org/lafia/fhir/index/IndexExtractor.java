@@ -394,6 +394,11 @@ public final class IndexExtractor {
     String ref = null;
     if (v instanceof Reference r) {
       ref = r.getReference();
+      // A logical reference (a national health ID, a facility code) is found with :identifier;
+      // it is stored as a token under the reference parameter's own code.
+      if (r.hasIdentifier() && r.getIdentifier().hasValue()) {
+        token(rows, code, r.getIdentifier().getSystem(), r.getIdentifier().getValue(), null);
+      }
     } else if (v instanceof UriType u) {
       ref = u.getValue(); // canonical / uri references
     }

@@ -102,6 +102,10 @@ final class Conditions {
     }
   }
 
+  private String tableOf(SearchParam sp) {
+    return tableOverride != null ? tableOverride : table(sp);
+  }
+
   static String table(SearchParam sp) {
     return switch (sp.type()) {
       case STRING -> "fhir_sp_string";
@@ -140,15 +144,19 @@ final class Conditions {
       // The first parameter drives the query: its index rows are the FROM, in pid order.
       driving = false;
       x = "d";
-      where.add(table(sp) + " d where d.sp = ? and (", sp.code());
+      where.add(tableOf(sp) + " d where d.sp = ? and (", sp.code());
       return;
     }
     x = "x" + (++aliases);
     where.add(negate ? " and not exists (" : " and exists (");
-    where.add("select 1 from " + table(sp) + " " + x + " where " + x + ".pid = " + alias + ".pid and " + x + ".sp = ? and (", sp.code());
+    where.add("select 1 from " + tableOf(sp) + " " + x + " where " + x + ".pid = " + alias + ".pid and " + x + ".sp = ? and (", sp.code());
   }
 
   private boolean driving;
+  /** The statement anyOf is writing (for value writers that are methods, not lambdas). */
+  private Sql current;
+  /** An index table other than the parameter's own (reference :identifier reads tokens). */
+  private String tableOverride;
   /** While a composite's components are written: the alias of the resource they belong to. */
   private String componentOf;
 
@@ -181,6 +189,7 @@ final class Conditions {
   /** Appends an EXISTS on the parameter's index rows matching any of the values (OR). */
   private void anyOf(Sql where, String alias, SearchParam sp, boolean negate, List<String> values,
       java.util.function.Consumer<String> one) {
+    current = where;
     open(where, alias, sp, negate);
     String sep = "";
     for (String v : values) {
@@ -213,18 +222,24 @@ final class Conditions {
         where.add(x + ".txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
         return;
       }
-      int bar = Values.indexOfUnescaped(v, '|');
-      if (bar < 0) {
-        where.add(x + ".code = ?", Values.unescape(v));
-        return;
-      }
-      String sys = Values.unescape(v.substring(0, bar));
-      String code = Values.unescape(v.substring(bar + 1));
-      if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
-      if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
-      else if (code.isEmpty()) where.add(x + ".sys = ?", sys);
-      else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+      tokenValue(v);
     });
+  }
+
+  /** One token value ({@code code}, {@code system|code}, {@code |code}, {@code system|}) on alias x. */
+  private void tokenValue(String v) {
+    Sql where = current;
+    int bar = Values.indexOfUnescaped(v, '|');
+    if (bar < 0) {
+      where.add(x + ".code = ?", Values.unescape(v));
+      return;
+    }
+    String sys = Values.unescape(v.substring(0, bar));
+    String code = Values.unescape(v.substring(bar + 1));
+    if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
+    if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
+    else if (code.isEmpty()) where.add(x + ".sys = ?", sys);
+    else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
   }
 
   // ---- string ----------------------------------------------------------------------------
@@ -381,11 +396,21 @@ final class Conditions {
   // ---- reference -------------------------------------------------------------------------
 
   private void reference(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    if ("identifier".equals(modifier)) {
+      // Reference.identifier values are token rows under the reference parameter's code.
+      tableOverride = "fhir_sp_token";
+      try {
+        anyOf(where, alias, sp, false, values, this::tokenValue);
+      } finally {
+        tableOverride = null;
+      }
+      return;
+    }
     String typeModifier = null;
     if (modifier != null) {
       if (!registry.isResourceType(modifier)) {
         throw new BadSearch("Modifier ':" + modifier + "' is not supported on reference parameter '"
-            + sp.name() + "'; use a resource type (e.g. :Patient) or :missing.");
+            + sp.name() + "'; use a resource type (e.g. :Patient), :identifier or :missing.");
       }
       typeModifier = modifier;
     }
