@@ -41,6 +41,35 @@ class TransactionTest extends FhirTestSupport {
   }
 
   @Test
+  void a_search_entry_sees_the_transactions_own_writes_and_a_bad_one_stores_nothing() throws Exception {
+    String family = unique("Srch");
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    // The GET comes first in the bundle but runs last, as the specification orders entries.
+    tx.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Patient?family=" + family);
+    Patient p = new Patient();
+    p.addName().setFamily(family);
+    tx.addEntry().setFullUrl("urn:uuid:44444444-4444-4444-4444-444444444444").setResource(p)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    Bundle resp = client().transaction().withBundle(tx).execute();
+    assertThat(resp.getEntry().get(0).getResponse().getStatus()).startsWith("200");
+    Bundle found = (Bundle) resp.getEntry().get(0).getResource();
+    assertThat(found.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+    assertThat(found.getEntry()).hasSize(1);
+    String created = resp.getEntry().get(1).getResponse().getLocation().split("/")[1];
+    assertThat(found.getEntry().get(0).getResource().getIdElement().getIdPart()).isEqualTo(created);
+
+    long before = versions();
+    String json = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+        + "{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]},"
+        + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+        + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?nosuchparam=1\"}}]}";
+    HttpResponse<String> bad = send("POST", "", "application/fhir+json", json);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("OperationOutcome").contains("nosuchparam");
+    assertThat(versions()).as("nothing of the failed transaction stored").isEqualTo(before);
+  }
+
+  @Test
   void a_transaction_resolves_urn_uuid_references_between_its_entries() {
     Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String family = unique("Tx");

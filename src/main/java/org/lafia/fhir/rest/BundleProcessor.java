@@ -422,7 +422,19 @@ final class BundleProcessor {
         o = s.patch(t.type(), id, b.getData(), ifMatch(e));
       }
       case GET, HEAD -> {
-        if (t.id() == null) throw FhirError.badRequest("Only reads (GET Type/id) are supported inside a transaction.");
+        if (t.id() == null) {
+          // A search inside the transaction: it sees the transaction's own writes (GETs run last).
+          Map<String, List<String>> params = FhirRequest.parseQuery(t.criteria() == null ? "" : t.criteria());
+          org.lafia.fhir.search.SearchResult r = fhir.search().search(s.connection(), t.type(), params, false, req.base);
+          List<Responses.Entry> found = new ArrayList<>();
+          for (StoredResource m : r.matches()) found.add(Responses.Entry.match(req.base, m, "match"));
+          for (StoredResource m : r.included()) found.add(Responses.Entry.match(req.base, m, "include"));
+          String self = req.base + "/" + t.type() + (params.isEmpty() ? "" : "?" + org.lafia.fhir.search.SearchEngine.queryString(params));
+          String next = r.nextQuery() == null ? null : req.base + "/" + t.type() + "?" + r.nextQuery();
+          String json = Responses.bundleJson("searchset", r.total(), self, next, found);
+          return new Responses.Entry(null, new StoredResource(0, "Bundle", UUID.randomUUID().toString(), 1,
+              java.time.Instant.now(), 'U', json), null, null, null, null, "200 OK", null, null, null);
+        }
         StoredResource r = fhir.store().current(s.connection(), t.type(), t.id());
         if (r == null || r.deleted()) throw FhirError.notFound(t.type() + "/" + t.id() + " is not known.");
         return new Responses.Entry(req.base + "/" + r.type() + "/" + r.id(), r, null, null, null, null, "200 OK",

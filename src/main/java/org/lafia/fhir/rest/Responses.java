@@ -128,6 +128,27 @@ final class Responses {
     if (canRaw) {
       resp.setContentType(JSON_TYPE);
       Writer w = new java.io.OutputStreamWriter(resp.getOutputStream(), StandardCharsets.UTF_8);
+      writeRaw(w, type, total, selfUrl, nextUrl, entries);
+      w.flush();
+      return;
+    }
+    writeModel(req, resp, type, total, selfUrl, nextUrl, entries);
+  }
+
+  /** A Bundle of stored resources as JSON text (e.g. a search run inside a transaction). */
+  static String bundleJson(String type, Integer total, String selfUrl, String nextUrl, List<Entry> entries) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    try {
+      writeRaw(w, type, total, selfUrl, nextUrl, entries);
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a StringWriter does not fail
+    }
+    return w.toString();
+  }
+
+  private static void writeRaw(Writer w, String type, Integer total, String selfUrl, String nextUrl,
+      List<Entry> entries) throws IOException {
+    {
       w.write("{\"resourceType\":\"Bundle\",\"id\":\"");
       w.write(UUID.randomUUID().toString());
       w.write("\",\"meta\":{\"lastUpdated\":\"");
@@ -177,9 +198,11 @@ final class Responses {
         w.write(']');
       }
       w.write('}');
-      w.flush();
-      return;
     }
+  }
+
+  private void writeModel(FhirRequest req, HttpServletResponse resp, String type, Integer total,
+      String selfUrl, String nextUrl, List<Entry> entries) throws IOException {
     Bundle b = new Bundle();
     b.setId(UUID.randomUUID().toString());
     b.getMeta().setLastUpdated(new Date());

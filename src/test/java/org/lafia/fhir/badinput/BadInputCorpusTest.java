@@ -954,7 +954,7 @@ class BadInputCorpusTest {
       {"PATCH entry with an invalid patch",
         entry("PATCH", "Patient/" + patient, "{'resourceType':'Binary','contentType':'application/json-patch+json','data':'"
             + java.util.Base64.getEncoder().encodeToString(b("[{\"op\":\"frobnicate\"}]")) + "'}"), new int[] {400, 422}},
-      {"GET entry that is a search", entry("GET", "Patient?name=x", null), 400},
+      {"GET entry searching with an unknown parameter", entry("GET", "Patient?nosuchparam=x", null), 400},
       {"GET entry of an unknown id", entry("GET", "Patient/" + rid(), null), 404},
       {"DELETE entry of an unknown id", entry("DELETE", "Patient/" + rid(), null), 404},
       {"entry with ifMatch garbage", ifMatchEntry("PUT", "Patient/" + patient, "{'resourceType':'Patient','id':'" + patient + "'}", "garbage"), 400},
