@@ -248,6 +248,27 @@ class SearchConformanceTest extends FhirTestSupport {
     assertThat(bad.body()).contains(":identifier");
   }
 
+  @Test
+  void token_of_type_matches_identifier_type_and_value_together() throws Exception {
+    String mrn = unique("MRN-");
+    String nid = unique("NI-");
+    String v2 = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    HttpResponse<String> r = send("POST", "/Patient", "application/fhir+json",
+        "{\"resourceType\":\"Patient\",\"identifier\":["
+            + "{\"type\":{\"coding\":[{\"system\":\"" + v2 + "\",\"code\":\"MR\"}]},\"system\":\"urn:lafia:chu-lome\",\"value\":\"" + mrn + "\"},"
+            + "{\"type\":{\"coding\":[{\"system\":\"" + v2 + "\",\"code\":\"NI\"}]},\"system\":\"urn:oid:2.16.768.1.1\",\"value\":\"" + nid + "\"}]}");
+    assertThat(r.statusCode()).isEqualTo(201);
+    String id = ((Resource) CTX.newJsonParser().parseResource(r.body())).getIdElement().getIdPart();
+    assertThat(idsOf("/Patient?identifier:of-type=" + v2 + "%7CMR%7C" + mrn)).containsExactly(id);
+    assertThat(idsOf("/Patient?identifier:of-type=" + v2 + "%7CNI%7C" + nid)).containsExactly(id);
+    assertThat(idsOf("/Patient?identifier:of-type=" + v2 + "%7CNI%7C" + mrn)).as("type and value of one identifier").isEmpty();
+    assertThat(idsOf("/Patient?identifier=" + mrn)).as("plain identifier search unchanged").containsExactly(id);
+    assertThat(idsOf("/Patient?identifier=MR")).as("the type code is not an identifier value").doesNotContain(id);
+    HttpResponse<String> bad = send("GET", "/Patient?identifier:of-type=MR%7C" + mrn, null, null);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("of-type");
+  }
+
   private String createWithSubject(String tag, String subject) throws Exception {
     HttpResponse<String> r = send("POST", "/Observation", "application/fhir+json",
         "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:logical\",\"code\":\"" + tag

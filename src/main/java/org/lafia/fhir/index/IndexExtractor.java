@@ -315,7 +315,17 @@ public final class IndexExtractor {
     int code = sp.code();
     switch (sp.type()) {
       case STRING -> addString(rows, code, v);
-      case TOKEN -> addToken(rows, code, v);
+      case TOKEN -> {
+        addToken(rows, code, v);
+        if (v instanceof Identifier id && id.hasValue() && id.hasType()) {
+          int ofType = SearchParamRegistry.ofTypeCode(sp.resourceType(), sp.name());
+          for (Coding c : id.getType().getCoding()) {
+            if (c.hasCode()) {
+              rows.tokens.add(new IndexRows.Token(ofType, cut(c.getSystem()), cut(c.getCode() + "|" + id.getValue()), null, rows.grp));
+            }
+          }
+        }
+      }
       case REFERENCE -> addReference(rows, code, v);
       case DATE -> addDate(rows, code, v);
       case NUMBER -> addNumber(rows, code, v);

@@ -39,6 +39,13 @@ public final class SearchParamRegistry {
         if (clash != null && !clash.equals(type + "." + rsp.getName())) {
           throw new IllegalStateException("Search parameter code clash: " + clash + " / " + type);
         }
+        if (rsp.getParamType() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.TOKEN) {
+          String ofType = type + "." + rsp.getName() + ":of-type";
+          String clashOfType = seen.putIfAbsent(ofTypeCode(type, rsp.getName()), ofType);
+          if (clashOfType != null && !clashOfType.equals(ofType)) {
+            throw new IllegalStateException("Search parameter code clash: " + clashOfType + " / " + ofType);
+          }
+        }
         Set<String> compartments = rsp.getProvidesMembershipInCompartments();
         List<String> components = new ArrayList<>();
         for (RuntimeSearchParam.Component c : rsp.getComponents()) {
@@ -69,6 +76,15 @@ public final class SearchParamRegistry {
     CRC32C crc = new CRC32C();
     crc.update((type + "." + name).getBytes(StandardCharsets.UTF_8));
     return (int) crc.getValue();
+  }
+
+  /**
+   * Code under which an Identifier's type and value are stored for {@code :of-type}
+   * ({@code system|type code|value}); apart from the parameter's own rows, so plain identifier
+   * searches never see them.
+   */
+  public static int ofTypeCode(String type, String name) {
+    return code(type, name + ":of-type");
   }
 
   public Set<String> resourceTypes() {

@@ -215,7 +215,25 @@ final class Conditions {
       where.add(" and " + alias + ".res_id = any(?)", (Object) values.toArray(String[]::new));
       return;
     }
-    allowModifiers(sp, modifier, "token", "not", "text");
+    allowModifiers(sp, modifier, "token", "not", "text", "of-type");
+    if ("of-type".equals(modifier)) {
+      // identifier:of-type=<type system>|<type code>|<value>, e.g. v2-0203|MR|12345.
+      SearchParam ofType = new SearchParam(sp.resourceType(), sp.name(), sp.type(), sp.path(),
+          org.lafia.fhir.index.SearchParamRegistry.ofTypeCode(sp.resourceType(), sp.name()), sp.targets(),
+          sp.patientCompartment(), sp.components(), sp.definition());
+      anyOf(where, alias, ofType, false, values, v -> {
+        List<String> parts = Values.split(v, '|');
+        if (parts.size() != 3 || parts.get(1).isEmpty() || parts.get(2).isEmpty()) {
+          throw new BadSearch("':of-type' takes <type system>|<type code>|<value>, e.g."
+              + " http://terminology.hl7.org/CodeSystem/v2-0203|MR|12345. / Format attendu : système|type|valeur.");
+        }
+        String sys = Values.unescape(parts.get(0));
+        String code = Values.unescape(parts.get(1)) + "|" + Values.unescape(parts.get(2));
+        if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
+        else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+      });
+      return;
+    }
     boolean text = "text".equals(modifier);
     anyOf(where, alias, sp, "not".equals(modifier), values, v -> {
       if (text) {
