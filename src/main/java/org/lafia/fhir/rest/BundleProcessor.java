@@ -426,12 +426,9 @@ final class BundleProcessor {
           // A search inside the transaction: it sees the transaction's own writes (GETs run last).
           Map<String, List<String>> params = FhirRequest.parseQuery(t.criteria() == null ? "" : t.criteria());
           org.lafia.fhir.search.SearchResult r = fhir.search().search(s.connection(), t.type(), params, false, req.base);
-          List<Responses.Entry> found = new ArrayList<>();
-          for (StoredResource m : r.matches()) found.add(Responses.Entry.match(req.base, m, "match"));
-          for (StoredResource m : r.included()) found.add(Responses.Entry.match(req.base, m, "include"));
-          String self = req.base + "/" + t.type() + (params.isEmpty() ? "" : "?" + org.lafia.fhir.search.SearchEngine.queryString(params));
-          String next = r.nextQuery() == null ? null : req.base + "/" + t.type() + "?" + r.nextQuery();
-          String json = Responses.bundleJson("searchset", r.total(), self, next, found);
+          String self = Responses.searchUrl(req.base, t.type(), org.lafia.fhir.search.SearchEngine.queryString(params));
+          String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, t.type(), r.nextQuery());
+          String json = Responses.bundleJson("searchset", r.total(), self, next, Responses.searchEntries(req.base, r));
           return new Responses.Entry(null, new StoredResource(0, "Bundle", UUID.randomUUID().toString(), 1,
               java.time.Instant.now(), 'U', json), null, null, null, null, "200 OK", null, null, null);
         }

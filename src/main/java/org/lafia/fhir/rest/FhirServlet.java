@@ -394,13 +394,9 @@ public final class FhirServlet extends HttpServlet {
     try (Connection c = fhir.dataSource().getConnection()) {
       r = fhir.search().search(c, type, params, req.lenient(), req.base);
     }
-    List<Responses.Entry> entries = new ArrayList<>();
-    for (StoredResource s : r.matches()) entries.add(Responses.Entry.match(req.base, s, "match"));
-    for (StoredResource s : r.included()) entries.add(Responses.Entry.match(req.base, s, "include"));
-    Map<String, List<String>> selfParams = new LinkedHashMap<>(params);
-    String self = req.base + "/" + type + (selfParams.isEmpty() ? "" : "?" + SearchEngine.queryString(selfParams));
-    String next = r.nextQuery() == null ? null : req.base + "/" + type + "?" + r.nextQuery();
-    out.bundle(req, resp, "searchset", r.total(), self, next, entries);
+    String self = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
+    String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, type, r.nextQuery());
+    out.bundle(req, resp, "searchset", r.total(), self, next, Responses.searchEntries(req.base, r));
   }
 
   private void history(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {

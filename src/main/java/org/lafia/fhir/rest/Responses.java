@@ -135,6 +135,19 @@ final class Responses {
     writeModel(req, resp, type, total, selfUrl, nextUrl, entries);
   }
 
+  /** The entries of a searchset: matches, then included resources. */
+  static List<Entry> searchEntries(String base, org.lafia.fhir.search.SearchResult r) {
+    List<Entry> entries = new java.util.ArrayList<>(r.matches().size() + r.included().size());
+    for (StoredResource s : r.matches()) entries.add(Entry.match(base, s, "match"));
+    for (StoredResource s : r.included()) entries.add(Entry.match(base, s, "include"));
+    return entries;
+  }
+
+  /** The URL of a search (self link) or of its next page (query made by the search engine). */
+  static String searchUrl(String base, String type, String query) {
+    return base + "/" + type + (query == null || query.isEmpty() ? "" : "?" + query);
+  }
+
   /** A Bundle of stored resources as JSON text (e.g. a search run inside a transaction). */
   static String bundleJson(String type, Integer total, String selfUrl, String nextUrl, List<Entry> entries) {
     java.io.StringWriter w = new java.io.StringWriter();
@@ -148,57 +161,55 @@ final class Responses {
 
   private static void writeRaw(Writer w, String type, Integer total, String selfUrl, String nextUrl,
       List<Entry> entries) throws IOException {
-    {
-      w.write("{\"resourceType\":\"Bundle\",\"id\":\"");
-      w.write(UUID.randomUUID().toString());
-      w.write("\",\"meta\":{\"lastUpdated\":\"");
-      w.write(Instant.now().toString());
-      w.write("\"},\"type\":\"");
-      w.write(type);
-      w.write('"');
-      if (total != null) w.write(",\"total\":" + total);
-      w.write(",\"link\":[{\"relation\":\"self\",\"url\":" + json(selfUrl) + "}");
-      if (nextUrl != null) w.write(",{\"relation\":\"next\",\"url\":" + json(nextUrl) + "}");
-      w.write("]");
-      if (!entries.isEmpty()) {
-        w.write(",\"entry\":[");
-        boolean first = true;
-        for (Entry e : entries) {
-          if (!first) w.write(',');
-          first = false;
-          w.write('{');
-          boolean sep = false;
-          if (e.fullUrl() != null) {
-            w.write("\"fullUrl\":" + json(e.fullUrl()));
-            sep = true;
-          }
-          if (e.stored() != null && e.stored().body() != null) {
-            w.write((sep ? "," : "") + "\"resource\":");
-            w.write(e.stored().body());
-            sep = true;
-          }
-          if (e.searchMode() != null) {
-            w.write((sep ? "," : "") + "\"search\":{\"mode\":\"" + e.searchMode() + "\"}");
-            sep = true;
-          }
-          if (e.requestMethod() != null) {
-            w.write((sep ? "," : "") + "\"request\":{\"method\":\"" + e.requestMethod() + "\",\"url\":"
-                + json(e.requestUrl()) + "}");
-            sep = true;
-          }
-          if (e.status() != null) {
-            w.write((sep ? "," : "") + "\"response\":{\"status\":" + json(e.status()));
-            if (e.location() != null) w.write(",\"location\":" + json(e.location()));
-            if (e.etag() != null) w.write(",\"etag\":" + json(e.etag()));
-            if (e.lastModified() != null) w.write(",\"lastModified\":\"" + e.lastModified() + "\"");
-            w.write('}');
-          }
+    w.write("{\"resourceType\":\"Bundle\",\"id\":\"");
+    w.write(UUID.randomUUID().toString());
+    w.write("\",\"meta\":{\"lastUpdated\":\"");
+    w.write(Instant.now().toString());
+    w.write("\"},\"type\":\"");
+    w.write(type);
+    w.write('"');
+    if (total != null) w.write(",\"total\":" + total);
+    w.write(",\"link\":[{\"relation\":\"self\",\"url\":" + json(selfUrl) + "}");
+    if (nextUrl != null) w.write(",{\"relation\":\"next\",\"url\":" + json(nextUrl) + "}");
+    w.write("]");
+    if (!entries.isEmpty()) {
+      w.write(",\"entry\":[");
+      boolean first = true;
+      for (Entry e : entries) {
+        if (!first) w.write(',');
+        first = false;
+        w.write('{');
+        boolean sep = false;
+        if (e.fullUrl() != null) {
+          w.write("\"fullUrl\":" + json(e.fullUrl()));
+          sep = true;
+        }
+        if (e.stored() != null && e.stored().body() != null) {
+          w.write((sep ? "," : "") + "\"resource\":");
+          w.write(e.stored().body());
+          sep = true;
+        }
+        if (e.searchMode() != null) {
+          w.write((sep ? "," : "") + "\"search\":{\"mode\":\"" + e.searchMode() + "\"}");
+          sep = true;
+        }
+        if (e.requestMethod() != null) {
+          w.write((sep ? "," : "") + "\"request\":{\"method\":\"" + e.requestMethod() + "\",\"url\":"
+              + json(e.requestUrl()) + "}");
+          sep = true;
+        }
+        if (e.status() != null) {
+          w.write((sep ? "," : "") + "\"response\":{\"status\":" + json(e.status()));
+          if (e.location() != null) w.write(",\"location\":" + json(e.location()));
+          if (e.etag() != null) w.write(",\"etag\":" + json(e.etag()));
+          if (e.lastModified() != null) w.write(",\"lastModified\":\"" + e.lastModified() + "\"");
           w.write('}');
         }
-        w.write(']');
+        w.write('}');
       }
-      w.write('}');
+      w.write(']');
     }
+    w.write('}');
   }
 
   private void writeModel(FhirRequest req, HttpServletResponse resp, String type, Integer total,

@@ -543,11 +543,9 @@ final class Conditions {
           if (i > 0) where.add(" join ");
           Sql part = new Sql();
           append(part, alias, sp.resourceType(), sp.components().get(i), parts.get(i), depth + 1);
-          // The component wrote " and (<subselect>)" or "(<subselect>)": keep the subselect only.
-          String text = part.text().trim();
-          if (text.startsWith("and ")) text = text.substring(4).trim();
-          if (!text.startsWith("(select ")) throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
-          where.add(new Sql().add(text, part.args().toArray()));
+          // A component is written as "(select grp ...)" by open(); anything else (":missing") is refused.
+          if (!part.text().startsWith("(select ")) throw new BadSearch("Composite parameter '" + sp.name() + "' is not supported.");
+          where.add(part);
           where.add(" c" + i);
           if (i > 0) where.add(" on (c" + i + ".g = c0.g or c" + i + ".g < 0 or c0.g < 0)");
         }
