@@ -269,6 +269,36 @@ class SearchConformanceTest extends FhirTestSupport {
     assertThat(bad.body()).contains("of-type");
   }
 
+  @Test
+  void near_finds_locations_within_a_distance() throws Exception {
+    String tag = unique("geo");
+    String lome = createLocation(tag, "CHU Sylvanus Olympio, Lomé", 6.1319, 1.2228);
+    String kpalime = createLocation(tag, "CHP Kpalimé", 6.9000, 0.6333);   // ~107 km from Lomé
+    String kara = createLocation(tag, "CHU Kara", 9.5511, 1.1861);         // ~380 km from Lomé
+    String q = "/Location?_tag=urn:lafia:geo%7C" + tag + "&near=";
+    assertThat(idsOf(q + "6.1319%7C1.2228%7C20%7Ckm")).containsExactly(lome);
+    assertThat(idsOf(q + "6.1319%7C1.2228%7C150%7Ckm")).containsExactlyInAnyOrder(lome, kpalime);
+    assertThat(idsOf(q + "6.1319%7C1.2228%7C150")).as("km by default").containsExactlyInAnyOrder(lome, kpalime);
+    assertThat(idsOf(q + "6.1319%7C1.2228%7C100000%7Cm")).as("100 km in metres").containsExactly(lome);
+    assertThat(idsOf(q + "6.1319%7C1.2228%7C500%7Ckm")).containsExactlyInAnyOrder(lome, kpalime, kara);
+    assertThat(idsOf(q + "9.55%7C1.19%7C5%7Ckm,6.90%7C0.63%7C5%7Ckm")).containsExactlyInAnyOrder(kara, kpalime);
+    for (String bad : List.of("6.13", "north%7C1.22%7C10", "96%7C1.22%7C10", "6.13%7C1.22%7C10%7Cparsecs")) {
+      HttpResponse<String> r = send("GET", "/Location?near=" + bad, null, null);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(r.body()).contains("near");
+    }
+    String metadata = send("GET", "/metadata", null, null).body();
+    assertThat(metadata).contains("\"name\":\"near\"");
+  }
+
+  private String createLocation(String tag, String name, double lat, double lon) throws Exception {
+    HttpResponse<String> r = send("POST", "/Location", "application/fhir+json",
+        "{\"resourceType\":\"Location\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:geo\",\"code\":\"" + tag
+            + "\"}]},\"name\":\"" + name + "\",\"position\":{\"latitude\":" + lat + ",\"longitude\":" + lon + "}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return ((Resource) CTX.newJsonParser().parseResource(r.body())).getIdElement().getIdPart();
+  }
+
   private String createWithSubject(String tag, String subject) throws Exception {
     HttpResponse<String> r = send("POST", "/Observation", "application/fhir+json",
         "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\"urn:lafia:logical\",\"code\":\"" + tag

@@ -97,6 +97,10 @@ public final class IndexExtractor {
     log.info("Search value extractors: {} compiled paths, {} FHIRPath fallbacks", fast, slow);
   }
 
+  /** Codes of a Location's latitude and longitude, the values behind {@code Location?near=}. */
+  public static final int NEAR_LATITUDE = SearchParamRegistry.code("Location", "near:latitude");
+  public static final int NEAR_LONGITUDE = SearchParamRegistry.code("Location", "near:longitude");
+
   private static final Object FHIRPATH_INIT = new Object();
   private volatile boolean definitionsLoaded;
 
@@ -190,6 +194,12 @@ public final class IndexExtractor {
   public IndexRows extract(IBaseResource resource) {
     IndexRows rows = new IndexRows();
     String type = ctx.getResourceType(resource);
+    if (resource instanceof org.hl7.fhir.r4.model.Location l && l.hasPosition()
+        && l.getPosition().hasLatitude() && l.getPosition().hasLongitude()) {
+      // Location.near (a "special" parameter): the position as two numbers of its own.
+      rows.numbers.add(new IndexRows.Num(NEAR_LATITUDE, l.getPosition().getLatitude(), 0));
+      rows.numbers.add(new IndexRows.Num(NEAR_LONGITUDE, l.getPosition().getLongitude(), 0));
+    }
     for (Compiled c : byType.getOrDefault(type, List.of())) {
       for (Walk w : c.paths) {
         List<IBase> values = new ArrayList<>();

@@ -46,6 +46,12 @@ public final class SearchParamRegistry {
             throw new IllegalStateException("Search parameter code clash: " + clashOfType + " / " + ofType);
           }
         }
+        if (type.equals("Location") && rsp.getName().equals("near")) {
+          for (String part : new String[] {"near:latitude", "near:longitude"}) {
+            String clashNear = seen.putIfAbsent(code(type, part), type + "." + part);
+            if (clashNear != null) throw new IllegalStateException("Search parameter code clash: " + clashNear + " / " + part);
+          }
+        }
         Set<String> compartments = rsp.getProvidesMembershipInCompartments();
         List<String> components = new ArrayList<>();
         for (RuntimeSearchParam.Component c : rsp.getComponents()) {

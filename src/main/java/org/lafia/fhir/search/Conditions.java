@@ -97,6 +97,12 @@ final class Conditions {
       case QUANTITY -> quantity(where, alias, sp, modifier, values);
       case URI -> uri(where, alias, sp, modifier, values);
       case COMPOSITE -> composite(where, alias, sp, modifier, values, depth);
+      case SPECIAL -> {
+        if (!sp.name().equals("near") || !sp.resourceType().equals("Location")) {
+          throw new BadSearch("Search parameter '" + name + "' (special) is not supported by this server.");
+        }
+        near(where, alias, sp, modifier, values);
+      }
       default -> throw new BadSearch("Search parameter '" + name + "' (" + sp.type()
           + ") is not supported by this server.");
     }
@@ -508,6 +514,61 @@ final class Conditions {
         + alias + ".res_id and " + ref + ".tgt_type = ? and not " + s + ".deleted",
         link.code(), type);
     append(where, s, srcType, parts[3], value, depth + 1);
+    where.add(")");
+  }
+
+  // ---- near (Location) ---------------------------------------------------------------------
+
+  /** Default radius when {@code near} gives none: a district's reach. */
+  static final double NEAR_DEFAULT_KM = 50;
+
+  /**
+   * {@code near=latitude|longitude|distance|units}: Locations whose position lies within the
+   * distance (great-circle, mean Earth radius), units km (default), m or [mi_i]. A bounding box
+   * on the stored numbers narrows the rows before the exact distance is computed.
+   */
+  private void near(Sql where, String alias, SearchParam sp, String modifier, List<String> values) {
+    noModifier(sp, modifier);
+    where.add(" and (");
+    String sep = "";
+    for (String v : values) {
+      List<String> parts = Values.split(v, '|');
+      double lat, lon, km;
+      try {
+        if (parts.size() < 2 || parts.size() > 4) throw new NumberFormatException();
+        lat = Double.parseDouble(parts.get(0));
+        lon = Double.parseDouble(parts.get(1));
+        km = parts.size() > 2 && !parts.get(2).isEmpty() ? Double.parseDouble(parts.get(2)) : NEAR_DEFAULT_KM;
+      } catch (NumberFormatException e) {
+        throw new BadSearch("'near' takes latitude|longitude|distance|units, e.g. near=6.1319|1.2228|20|km."
+            + " / Format attendu : latitude|longitude|distance|unité.");
+      }
+      String units = parts.size() > 3 && !parts.get(3).isEmpty() ? Values.unescape(parts.get(3)) : "km";
+      km = switch (units) {
+        case "km" -> km;
+        case "m" -> km / 1000;
+        case "[mi_i]", "mi" -> km * 1.609344;
+        default -> throw new BadSearch("'near' distance units are km, m or [mi_i], not '" + units + "'.");
+      };
+      if (lat < -90 || lat > 90 || lon < -180 || lon > 180 || !(km >= 0) || Double.isInfinite(km)) {
+        throw new BadSearch("'near' needs a latitude within ±90, a longitude within ±180 and a distance of zero or more.");
+      }
+      double dLat = km / 111.2;
+      double dLon = Math.min(180, km / (111.2 * Math.max(0.01, Math.cos(Math.toRadians(lat)))));
+      String a = "a" + (++aliases), b = "b" + (++aliases);
+      where.add(sep + "exists (select 1 from fhir_sp_number " + a + " join fhir_sp_number " + b + " on " + b + ".pid = "
+          + a + ".pid and " + b + ".sp = ? where " + a + ".pid = " + alias + ".pid and " + a + ".sp = ?"
+          + " and " + a + ".val between ? and ?",
+          org.lafia.fhir.index.IndexExtractor.NEAR_LONGITUDE, org.lafia.fhir.index.IndexExtractor.NEAR_LATITUDE,
+          java.math.BigDecimal.valueOf(lat - dLat), java.math.BigDecimal.valueOf(lat + dLat));
+      if (dLon < 180) {
+        where.add(" and " + b + ".val between ? and ?", java.math.BigDecimal.valueOf(lon - dLon), java.math.BigDecimal.valueOf(lon + dLon));
+      }
+      where.add(" and 6371.0088 * 2 * asin(least(1, sqrt(power(sin(radians(" + a + ".val::float8 - ?) / 2), 2)"
+          + " + cos(radians(?)) * cos(radians(" + a + ".val::float8)) * power(sin(radians(" + b + ".val::float8 - ?) / 2), 2)))) <= ?)",
+          lat, lat, lon, km);
+      sep = " or ";
+    }
     where.add(")");
   }
 

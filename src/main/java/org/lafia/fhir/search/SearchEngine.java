@@ -77,7 +77,8 @@ public final class SearchEngine {
             + " recherche inconnu pour " + type + ".");
       }
       SearchParam sp = registry.param(type, base);
-      if (sp != null && sp.type() == RestSearchParameterTypeEnum.SPECIAL) {
+      boolean near = base.equals("near") && type.equals("Location");
+      if (sp != null && sp.type() == RestSearchParameterTypeEnum.SPECIAL && !near) {
         if (lenient) continue;
         throw new BadSearch("Search parameter '" + base + "' is not supported by this server.");
       }

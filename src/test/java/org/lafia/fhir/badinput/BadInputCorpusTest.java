@@ -829,7 +829,8 @@ class BadInputCorpusTest {
       "Patient?_list=x",
       "Patient?_type=Patient",
       "Patient?_source=x",
-      "Location?near=1|2|3|km",
+      "Location?near=1|2|3|furlongs",
+      "Location?near=91|2|3|km",
       "Observation?code-value-quantity=abc",
       "Observation?code-value-quantity:foo=a$b",
     };
