@@ -231,14 +231,19 @@ public final class IndexExtractor {
     }
     BaseRuntimeChildDefinition first = child(resource, w.steps[0]);
     if (first == null) return;
+    if (first.getMax() == 1) {
+      // The usual case (Observation.code, .subject, .value): one element, no split needed.
+      evaluate(resource, w, out);
+      while (groups.size() < out.size()) groups.add(0);
+      return;
+    }
     List<? extends IBase> firstValues = first.getAccessor().getValues(resource);
-    boolean repeating = first.getMax() != 1;
     String[] rest = java.util.Arrays.copyOfRange(w.steps, 1, w.steps.length);
     Walk tail = new Walk(rest, w.asType, w.resolveType, w.whereChild, w.whereValue, w.thenSteps);
     for (int i = 0; i < firstValues.size(); i++) {
       int before = out.size();
       evaluateFrom(List.of(firstValues.get(i)), tail, out);
-      for (int k = before; k < out.size(); k++) groups.add(repeating ? (i < Short.MAX_VALUE - 1 ? i + 1 : -1) : 0);
+      for (int k = before; k < out.size(); k++) groups.add(i < Short.MAX_VALUE - 1 ? i + 1 : -1);
     }
   }
 
