@@ -159,8 +159,6 @@ final class Conditions {
   }
 
   private boolean driving;
-  /** The statement anyOf is writing (for value writers that are methods, not lambdas). */
-  private Sql current;
   /** An index table other than the parameter's own (reference :identifier reads tokens). */
   private String tableOverride;
   /** While a composite's components are written: the alias of the resource they belong to. */
@@ -195,7 +193,6 @@ final class Conditions {
   /** Appends an EXISTS on the parameter's index rows matching any of the values (OR). */
   private void anyOf(Sql where, String alias, SearchParam sp, boolean negate, List<String> values,
       java.util.function.Consumer<String> one) {
-    current = where;
     open(where, alias, sp, negate);
     String sep = "";
     for (String v : values) {
@@ -233,10 +230,7 @@ final class Conditions {
           throw new BadSearch("':of-type' takes <type system>|<type code>|<value>, e.g."
               + " http://terminology.hl7.org/CodeSystem/v2-0203|MR|12345. / Format attendu : système|type|valeur.");
         }
-        String sys = Values.unescape(parts.get(0));
-        String code = Values.unescape(parts.get(1)) + "|" + Values.unescape(parts.get(2));
-        if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
-        else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+        tokenValue(where, v); // stored as system = type system, code = "type code|value"
       });
       return;
     }
@@ -246,13 +240,12 @@ final class Conditions {
         where.add(x + ".txt like ?", "%" + Values.likeEscape(TextNormalizer.normalize(Values.unescape(v))) + "%");
         return;
       }
-      tokenValue(v);
+      tokenValue(where, v);
     });
   }
 
   /** One token value ({@code code}, {@code system|code}, {@code |code}, {@code system|}) on alias x. */
-  private void tokenValue(String v) {
-    Sql where = current;
+  private void tokenValue(Sql where, String v) {
     int bar = Values.indexOfUnescaped(v, '|');
     if (bar < 0) {
       where.add(x + ".code = ?", Values.unescape(v));
@@ -424,7 +417,7 @@ final class Conditions {
       // Reference.identifier values are token rows under the reference parameter's code.
       tableOverride = "fhir_sp_token";
       try {
-        anyOf(where, alias, sp, false, values, this::tokenValue);
+        anyOf(where, alias, sp, false, values, v -> tokenValue(where, v));
       } finally {
         tableOverride = null;
       }
