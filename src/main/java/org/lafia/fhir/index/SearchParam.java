@@ -23,6 +23,11 @@ public record SearchParam(
     List<String> components,
     RuntimeSearchParam definition) {
 
+  /** Location.near, the one "special" parameter Lafia supports (indexed as latitude/longitude). */
+  public boolean isLocationNear() {
+    return name.equals("near") && resourceType.equals("Location");
+  }
+
   public boolean isResourceTable() {
     return name.equals("_id") || name.equals("_lastUpdated");
   }

@@ -58,8 +58,7 @@ final class Capabilities {
       r.addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
       r.addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LOCAL);
       for (SearchParam sp : fhir.registry().params(type).values()) {
-        if (sp.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.SPECIAL
-            && !(sp.name().equals("near") && type.equals("Location"))) continue;
+        if (sp.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.SPECIAL && !sp.isLocationNear()) continue;
         r.addSearchParam().setName(sp.name())
             .setType(Enumerations.SearchParamType.fromCode(sp.type().getCode()))
             .setDefinition(sp.definition().getUri());

@@ -98,7 +98,7 @@ final class Conditions {
       case URI -> uri(where, alias, sp, modifier, values);
       case COMPOSITE -> composite(where, alias, sp, modifier, values, depth);
       case SPECIAL -> {
-        if (!sp.name().equals("near") || !sp.resourceType().equals("Location")) {
+        if (!sp.isLocationNear()) {
           throw new BadSearch("Search parameter '" + name + "' (special) is not supported by this server.");
         }
         near(where, alias, sp, modifier, values);

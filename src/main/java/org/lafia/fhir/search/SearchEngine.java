@@ -77,8 +77,7 @@ public final class SearchEngine {
             + " recherche inconnu pour " + type + ".");
       }
       SearchParam sp = registry.param(type, base);
-      boolean near = base.equals("near") && type.equals("Location");
-      if (sp != null && sp.type() == RestSearchParameterTypeEnum.SPECIAL && !near) {
+      if (sp != null && sp.type() == RestSearchParameterTypeEnum.SPECIAL && !sp.isLocationNear()) {
         if (lenient) continue;
         throw new BadSearch("Search parameter '" + base + "' is not supported by this server.");
       }
@@ -158,7 +157,7 @@ public final class SearchEngine {
     // The total is free on the last page; otherwise it costs a count over every match, which a
     // national-scale search should pay only when asked (_total=accurate or estimate).
     Integer total = null;
-    long start = offset == null ? 0 : offset;
+    long start = sortKeys.isEmpty() || offset == null ? 0 : offset;
     boolean firstPage = cursor == null && after == null;
     if ("accurate".equals(totalMode) || "estimate".equals(totalMode)) total = count(c, query);
     else if (!"none".equals(totalMode) && !more && firstPage) total = (int) start + pids.size();
