@@ -194,6 +194,37 @@ class CrudTest extends FhirTestSupport {
   }
 
   @Test
+  void a_reference_must_name_an_existing_resource_of_that_type_not_just_an_existing_id() {
+    // An Organization with this id exists; a Patient with it does not.
+    String id = unique("org");
+    org.hl7.fhir.r4.model.Organization org = new org.hl7.fhir.r4.model.Organization();
+    org.setId(id);
+    org.setName("CHU Sylvanus Olympio");
+    client().update().resource(org).execute();
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+    o.setSubject(new Reference("Patient/" + id));
+    assertThatThrownBy(() -> client().create().resource(o).execute())
+        .isInstanceOf(UnprocessableEntityException.class)
+        .hasMessageContaining("Patient/" + id);
+    o.setSubject(null);
+    o.addPerformer(new Reference("Organization/" + id));
+    assertThat(client().create().resource(o).execute().getCreated()).isTrue();
+  }
+
+  @Test
+  void a_body_error_names_the_element_where_it_is() throws Exception {
+    HttpResponse<String> r = send("POST", "/Patient", "application/fhir+json",
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Amégan\"},{\"given\":[\"Kossi\",17]}]}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("Patient.name[1].given[1]").contains("must be a JSON string");
+    HttpResponse<String> top = send("POST", "/Patient", "application/fhir+json", "[1]");
+    assertThat(top.statusCode()).isEqualTo(400);
+    assertThat(top.body()).contains("at the top");
+  }
+
+  @Test
   void a_resource_missing_required_elements_is_422() {
     Observation o = new Observation();
     o.getCode().setText("no status");

@@ -16,6 +16,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,6 +49,8 @@ final class BodyCheck {
 
   private final FhirContext ctx;
   private final ObjectMapper json;
+  private final Map<BaseRuntimeElementCompositeDefinition<?>, List<BaseRuntimeChildDefinition>> required =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   BodyCheck(FhirContext ctx) {
     this.ctx = ctx;
@@ -100,10 +103,38 @@ final class BodyCheck {
    * an issue for $validate, a failed entry for a batch.
    */
   void checkResource(JsonNode node, java.util.List<String> missing) {
-    resource(node, "", 0, missing);
+    resource(node, At.TOP, 0, missing);
   }
 
-  private void resource(JsonNode node, String path, int depth, java.util.List<String> missing) {
+  /**
+   * Where a value sits (Observation.component[1].code), rendered only for an error message: the
+   * check runs on every entry of every bundle and must not build a string per property.
+   */
+  private record At(At parent, String name, int index) {
+    static final At TOP = new At(null, null, -1);
+
+    At child(String n) {
+      return new At(this, n, -1);
+    }
+
+    At item(int i) {
+      return new At(this, null, i);
+    }
+
+    boolean isTop() {
+      return parent == null && name == null;
+    }
+
+    @Override
+    public String toString() {
+      if (isTop()) return "";
+      String head = parent == null ? "" : parent.toString();
+      if (name == null) return head + "[" + index + "]";
+      return head.isEmpty() ? name : head + "." + name;
+    }
+  }
+
+  private void resource(JsonNode node, At path, int depth, java.util.List<String> missing) {
     if (!node.isObject()) throw bad(path, "a resource must be a JSON object");
     JsonNode rt = node.get("resourceType");
     if (rt == null || !rt.isTextual()) throw bad(path, "resourceType is missing");
@@ -113,10 +144,10 @@ final class BodyCheck {
     } catch (RuntimeException e) {
       throw bad(path, "unknown resourceType '" + rt.asText() + "'");
     }
-    composite(node, def, path.isEmpty() ? rt.asText() : path, depth, missing);
+    composite(node, def, path.isTop() ? new At(null, rt.asText(), -1) : path, depth, missing);
   }
 
-  private void composite(JsonNode obj, BaseRuntimeElementCompositeDefinition<?> def, String path, int depth,
+  private void composite(JsonNode obj, BaseRuntimeElementCompositeDefinition<?> def, At path, int depth,
       java.util.List<String> missing) {
     if (depth > MAX_DEPTH) throw bad(path, "nested too deeply");
     if (!obj.isObject()) throw bad(path, "expected a JSON object");
@@ -126,7 +157,7 @@ final class BodyCheck {
       Map.Entry<String, JsonNode> f = it.next();
       String name = f.getKey();
       JsonNode value = f.getValue();
-      String at = path + "." + name;
+      At at = path.child(name);
       if (name.equals("resourceType") && def instanceof RuntimeResourceDefinition) continue;
       if (name.equals("fhir_comments")) continue;
       if (name.startsWith("_")) {
@@ -148,14 +179,14 @@ final class BodyCheck {
       if (repeats) {
         if (!value.isArray()) throw bad(at, "repeats, so it must be a JSON array");
         if (value.isEmpty()) throw bad(at, "empty arrays are not allowed");
-        boolean hasExtensions = obj.has("_" + name);
         for (int i = 0; i < value.size(); i++) {
           JsonNode item = value.get(i);
           if (item.isNull()) {
-            if (!hasExtensions) throw bad(at + "[" + i + "]", "null is not allowed");
+            // A null keeps its place only for the extensions of a repeating primitive ("_given").
+            if (!obj.has("_" + name)) throw bad(at.item(i), "null is not allowed");
             continue;
           }
-          element(item, type, at + "[" + i + "]", depth + 1, missing);
+          element(item, type, at.item(i), depth + 1, missing);
         }
       } else {
         if (value.isArray()) throw bad(at, "does not repeat, so it must not be an array");
@@ -164,8 +195,7 @@ final class BodyCheck {
       }
     }
     if (missing != null) {
-      for (BaseRuntimeChildDefinition child : def.getChildren()) {
-        if (child.getMin() < 1) continue;
+      for (BaseRuntimeChildDefinition child : requiredChildren(def)) {
         boolean present = false;
         for (String n : child.getValidChildNames()) {
           if (obj.has(n) || obj.has("_" + n)) {
@@ -173,12 +203,21 @@ final class BodyCheck {
             break;
           }
         }
-        if (!present && missing.size() < 50) missing.add(path + "." + child.getElementName());
+        if (!present && missing.size() < 50) missing.add(path.child(child.getElementName()).toString());
       }
     }
   }
 
-  private void primitiveExtensions(JsonNode value, String at, int depth) {
+  /** The children an element must have (min 1 or more), worked out once per definition. */
+  private List<BaseRuntimeChildDefinition> requiredChildren(BaseRuntimeElementCompositeDefinition<?> def) {
+    return required.computeIfAbsent(def, d -> {
+      List<BaseRuntimeChildDefinition> out = new java.util.ArrayList<>();
+      for (BaseRuntimeChildDefinition child : d.getChildren()) if (child.getMin() >= 1) out.add(child);
+      return List.copyOf(out);
+    });
+  }
+
+  private void primitiveExtensions(JsonNode value, At at, int depth) {
     if (value.isArray()) {
       for (JsonNode v : value) if (!v.isNull() && !v.isObject()) throw bad(at, "expected objects or nulls");
     } else if (!value.isObject()) {
@@ -186,7 +225,7 @@ final class BodyCheck {
     }
   }
 
-  private void element(JsonNode value, BaseRuntimeElementDefinition<?> type, String at, int depth,
+  private void element(JsonNode value, BaseRuntimeElementDefinition<?> type, At at, int depth,
       java.util.List<String> missing) {
     if (type == null) return;
     switch (type.getChildType()) {
@@ -199,7 +238,7 @@ final class BodyCheck {
     }
   }
 
-  private static void primitive(JsonNode v, String type, String at) {
+  private static void primitive(JsonNode v, String type, At at) {
     switch (type) {
       case "boolean" -> {
         if (!v.isBoolean()) throw bad(at, "must be true or false (a JSON boolean)");
@@ -249,8 +288,8 @@ final class BodyCheck {
     }
   }
 
-  private static FhirError bad(String path, String what) {
-    return FhirError.badRequest("Invalid FHIR JSON at " + (path.isEmpty() ? "the top" : path) + ": " + what + ".");
+  private static FhirError bad(At path, String what) {
+    return FhirError.badRequest("Invalid FHIR JSON at " + (path.isTop() ? "the top" : path) + ": " + what + ".");
   }
 
   // ---- XML --------------------------------------------------------------------------------

@@ -135,12 +135,21 @@ public final class ResourceStore {
   public Map<String, Long> pidsOf(Connection c, List<String> typeSlashIds) throws SQLException {
     Map<String, Long> out = new HashMap<>();
     if (typeSlashIds.isEmpty()) return out;
+    List<String> types = new ArrayList<>(typeSlashIds.size());
     List<String> ids = new ArrayList<>(typeSlashIds.size());
-    for (String t : typeSlashIds) ids.add(t.substring(t.indexOf('/') + 1));
+    for (String t : typeSlashIds) {
+      int slash = t.indexOf('/');
+      types.add(t.substring(0, Math.max(slash, 0)));
+      ids.add(t.substring(slash + 1));
+    }
+    // Probed pair by pair through the (res_type, res_id) index: "res_id = any(?)" alone cannot use
+    // it and read the whole resource table for every bundle.
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select res_type, res_id, pid from fhir_resource where res_id = any(?) and not deleted")) {
-      ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
+                + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i where not r.deleted")) {
+      ps.setArray(1, c.createArrayOf("text", types.toArray()));
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
       }
