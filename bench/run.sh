@@ -220,6 +220,17 @@ awk -F'\t' 'FNR>1 && $4 !~ /^2/' "$OUT"/ingest-*.tsv >"$OUT/ingest-errors.tsv" |
 psql "$PGURI" -qAt -c "select 'db_size=' || pg_size_pretty(pg_database_size('postgres'))" >"$OUT/db-size.txt" 2>&1 || true
 
 # ---------------------------------------------------------------- 5. search
+# Searches are measured on a settled database: right after a bulk load PostgreSQL's autovacuum
+# (visibility maps, statistics of the new rows) competes with them for the two cores. Wait, at most
+# 300 s, until no autovacuum worker has run for two checks in a row; the wait is reported.
+SETTLE_T0=$(now); quiet=0
+for ((i = 0; i < 150 && quiet < 2; i++)); do
+  busy=$(psql "$PGURI" -qAt -c "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'" 2>/dev/null || echo 0)
+  if [[ "$busy" == "0" ]]; then quiet=$((quiet + 1)); else quiet=0; fi
+  sleep 2
+done
+SETTLE_S=$(awk -v a="$SETTLE_T0" -v b="$(now)" 'BEGIN{printf "%.0f", b - a}')
+echo "settle_s=$SETTLE_S autovacuum_quiet=$([[ $quiet -ge 2 ]] && echo yes || echo no)" | tee "$OUT/settle.txt"
 for c in 1 4; do
   log "search, $c client(s): 200 requests per query after 10 warm-up"
   measured "$OUT/search-c$c.log" "$PIDS" "${FB[@]}" search --base "$BASE" --n 200 --warmup 10 --concurrency "$c" \
@@ -279,6 +290,7 @@ RATIO=$(awk -v a="$P4_RPS" -v b="${BEST_COPY:-0}" 'BEGIN{ if (a+0 > 0 && b+0 > 0
   echo "| patient bundles, 4 clients | $P4_OK | $P4_FAIL | $P4_RES | $P4_WALL | $P4_RPS | $P4_BPS | $(cpu_of "$OUT/ingest-c4.log" "$JAVA_PID") | $(cpu_of "$OUT/ingest-c4.log" "$PGPID") | $(host_of "$OUT/ingest-c4.log") |"
   echo
   echo "Java RSS during ingest: peak sampled ${RSS_PEAK_SAMPLED} MB (every ${MEM_INTERVAL}s), VmHWM ${RSS_HWM} MB; $(cat "$OUT/db-size.txt")"
+  echo "before search, waited for autovacuum to finish: $(cat "$OUT/settle.txt")"
   echo "failed bundles: $(wc -l <"$OUT/ingest-errors.tsv") (see ingest-errors.tsv)"
   echo
   echo "raw COPY ceiling (pg-jsonb-ceiling.sh on the embedded PostgreSQL):"
