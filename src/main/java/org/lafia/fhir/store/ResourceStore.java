@@ -131,6 +131,14 @@ public final class ResourceStore {
     return out;
   }
 
+  /**
+   * Probed pair by pair through the (res_type, res_id) index: "res_id = any(?)" alone cannot use it
+   * and read the whole resource table for every bundle (IndexUseTest keeps it that way).
+   */
+  static final String PIDS_OF =
+      "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
+          + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i where not r.deleted";
+
   /** Pids of current, non-deleted resources named by type and id. */
   public Map<String, Long> pidsOf(Connection c, List<String> typeSlashIds) throws SQLException {
     Map<String, Long> out = new HashMap<>();
@@ -142,12 +150,7 @@ public final class ResourceStore {
       types.add(t.substring(0, Math.max(slash, 0)));
       ids.add(t.substring(slash + 1));
     }
-    // Probed pair by pair through the (res_type, res_id) index: "res_id = any(?)" alone cannot use
-    // it and read the whole resource table for every bundle.
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
-                + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i where not r.deleted")) {
+    try (PreparedStatement ps = c.prepareStatement(PIDS_OF)) {
       ps.setArray(1, c.createArrayOf("text", types.toArray()));
       ps.setArray(2, c.createArrayOf("text", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
