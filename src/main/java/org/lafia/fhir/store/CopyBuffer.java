@@ -15,15 +15,26 @@ final class CopyBuffer {
       sb.append("\\N");
       return this;
     }
-    int clean = 0;
     int n = s.length();
-    while (clean < n) {
-      char c = s.charAt(clean);
+    int first = 0;
+    while (first < n) {
+      char c = s.charAt(first);
       if (c == '\\' || c < 0x20) break;
-      clean++;
+      first++;
     }
-    sb.append(s, 0, clean);
-    for (int i = clean; i < n; i++) {
+    if (first == n) {
+      sb.append(s); // one bulk copy: most values need no escaping
+      return this;
+    }
+    boolean control = false;
+    for (int i = first; i < n && !control; i++) control = s.charAt(i) < 0x20;
+    if (!control) {
+      // Stored JSON: backslashes (every escaped quote of a narrative) but no raw control characters.
+      sb.append(s.replace("\\", "\\\\"));
+      return this;
+    }
+    sb.append(s, 0, first);
+    for (int i = first; i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '\\' -> sb.append("\\\\");
@@ -31,7 +42,7 @@ final class CopyBuffer {
         case '\n' -> sb.append("\\n");
         case '\r' -> sb.append("\\r");
         case '\0' -> {} // PostgreSQL text cannot hold NUL; the parser rejects it earlier anyway
-        default -> sb.append(c);
+        default -> sb.append(c); // other control characters are taken literally by COPY
       }
     }
     return this;
