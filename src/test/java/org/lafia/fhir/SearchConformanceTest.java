@@ -337,6 +337,15 @@ class SearchConformanceTest extends FhirTestSupport {
     expect("Observation", "subject=" + base() + "/Patient/" + p1, "O1", "O2");
     expect("Observation", "encounter=Encounter/" + ids.get("E1"), "O1");
     expect("Observation", "encounter:missing=true", "O2", "O3", "O4", "O5");
+    // A reference to another server has no local target: it is found by its whole URL.
+    String url = "http://dpi.example.tg/fhir/Patient/" + run;
+    HttpResponse<String> remote = send("POST", "/Observation", "application/fhir+json",
+        "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"remote\"},"
+            + "\"subject\":{\"reference\":\"" + url + "\"}}");
+    assertThat(remote.statusCode()).isEqualTo(201);
+    HttpResponse<String> found = send("GET", "/Observation?subject=" + url, null, null);
+    assertThat(found.statusCode()).isEqualTo(200);
+    assertThat(CTX.newJsonParser().parseResource(Bundle.class, found.body()).getEntry()).hasSize(1);
   }
 
   @Test

@@ -143,6 +143,55 @@ class TransactionTest extends FhirTestSupport {
   }
 
   @Test
+  void a_reference_to_an_entry_written_in_a_later_slice_is_searchable_every_way() throws Exception {
+    // The first entry points at the last one, which reaches the database 2,000 entries later:
+    // its stored reference learns the target's internal id only at commit.
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String family = unique("Tard");
+    String patientUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+    Observation first = observation(patientUrl, null);
+    first.getCode().getCodingFirstRep().setCode("29463-7");
+    tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(first)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    for (int i = 0; i < 2050; i++) {
+      Organization filler = new Organization();
+      filler.setName(family + " filler " + i);
+      tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(filler)
+          .getRequest().setMethod(HTTPVerb.POST).setUrl("Organization");
+    }
+    Patient p = new Patient();
+    p.addName().setFamily(family).addGiven("Afi");
+    tx.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    HttpResponse<String> r = send("POST", "", "application/fhir+json", CTX.newJsonParser().encodeResourceToString(tx));
+    assertThat(r.statusCode()).isEqualTo(200);
+    Bundle resp = CTX.newJsonParser().parseResource(Bundle.class, r.body());
+    String patientId = new org.hl7.fhir.r4.model.IdType(resp.getEntry().get(resp.getEntry().size() - 1)
+        .getResponse().getLocation()).getIdPart();
+    String obsId = new org.hl7.fhir.r4.model.IdType(resp.getEntry().get(0).getResponse().getLocation()).getIdPart();
+
+    Bundle bySubject = client().search().byUrl("Observation?subject=Patient/" + patientId)
+        .returnBundle(Bundle.class).execute();
+    assertThat(bySubject.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(obsId);
+    Bundle byId = client().search().byUrl("Observation?patient=" + patientId).returnBundle(Bundle.class).execute();
+    assertThat(byId.getEntry()).hasSize(1);
+    Bundle chained = client().search().byUrl("Observation?subject:Patient.family=" + family)
+        .returnBundle(Bundle.class).execute();
+    assertThat(chained.getEntry()).hasSize(1);
+    Bundle has = client().search().byUrl("Patient?_has:Observation:subject:code=29463-7&family=" + family)
+        .returnBundle(Bundle.class).execute();
+    assertThat(has.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(patientId);
+    Bundle rev = client().search().byUrl("Patient?_id=" + patientId + "&_revinclude=Observation:subject")
+        .returnBundle(Bundle.class).execute();
+    assertThat(rev.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactlyInAnyOrder("Patient", "Observation");
+    Bundle inc = client().search().byUrl("Observation?_id=" + obsId + "&_include=Observation:subject")
+        .returnBundle(Bundle.class).execute();
+    assertThat(inc.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactlyInAnyOrder("Observation", "Patient");
+    Bundle everything = client().operation().onInstance("Patient/" + patientId).named("$everything")
+        .withNoParameters(org.hl7.fhir.r4.model.Parameters.class).returnResourceType(Bundle.class).execute();
+    assertThat(everything.getEntry()).extracting(e -> e.getResource().fhirType()).contains("Patient", "Observation");
+  }
+
+  @Test
   void conditional_references_and_conditional_creates_resolve_inside_a_transaction() {
     String npi = unique("org");
     Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);

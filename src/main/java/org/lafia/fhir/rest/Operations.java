@@ -117,8 +117,8 @@ final class Operations {
       if (patient == null) throw FhirError.notFound("Patient/" + id + " is not known.");
       if (patient.deleted()) throw new FhirError(410, "deleted", "Patient/" + id + " was deleted.");
       Sql q = new Sql().add("select r.pid from (select ?::bigint as pid union select x.pid from fhir_sp_ref x"
-          + " where x.tgt_id = ? and x.tgt_type = 'Patient' and x.sp = any(?)) m join fhir_resource r on r.pid = m.pid"
-          + " where not r.deleted", patient.pid(), id, patientCompartmentCodes);
+          + " where x.sp = any(?) and x.tgt_pid = ?) m join fhir_resource r on r.pid = m.pid"
+          + " where not r.deleted", patient.pid(), patientCompartmentCodes, patient.pid());
       if (since != null) q.add(" and r.last_updated >= ?", since);
       if (!types.isEmpty()) q.add(" and r.res_type = any(?)", (Object) types.toArray(String[]::new));
       if (cursor != null) q.add(" and r.pid > ?", cursor);
@@ -131,8 +131,8 @@ final class Operations {
       if (more) pids = pids.subList(0, count);
       page = fhir.store().currentByPids(conn, pids);
       // Resources the page refers to (practitioners, organisations, medications...), once each.
-      Sql refs = new Sql().add("select distinct t.pid from fhir_sp_ref x join fhir_resource t on t.res_type = x.tgt_type"
-          + " and t.res_id = x.tgt_id where x.pid = any(?) and not t.deleted and t.res_type <> 'Patient'",
+      Sql refs = new Sql().add("select distinct t.pid from fhir_sp_ref x join fhir_resource t on t.pid = x.tgt_pid"
+          + " where x.pid = any(?) and not t.deleted and t.res_type <> 'Patient'",
           (Object) pids.toArray(Long[]::new));
       if (!types.isEmpty()) refs.add(" and t.res_type = any(?)", (Object) types.toArray(String[]::new));
       List<Long> inc = new ArrayList<>();

@@ -61,6 +61,8 @@ final class WriteSession implements AutoCloseable {
   private static final long FLUSH_CHARS = 8_000_000;
   private long pendingChars;
   private final Set<String> written = new HashSet<>();
+  /** Pids written with a reference to a resource not yet written (a later slice or entry). */
+  private final List<Long> lateTargets = new ArrayList<>();
   /** Local references to check at flush, each with the entry that made it (for the message). */
   private final Map<String, String> referenced = new java.util.LinkedHashMap<>();
   private String entryLabel = "";
@@ -410,6 +412,8 @@ final class WriteSession implements AutoCloseable {
   void flush() throws SQLException {
     verifyReferences();
     writePending();
+    // Every target staged so far is now written: references that came before theirs get its pid.
+    if (!lateTargets.isEmpty()) fhir.store().resolveLateTargets(c, lateTargets);
   }
 
   /**
@@ -418,7 +422,7 @@ final class WriteSession implements AutoCloseable {
    * are checked once, at flush, against everything the transaction wrote.
    */
   private void writePending() throws SQLException {
-    fhir.store().write(c, pending);
+    lateTargets.addAll(fhir.store().write(c, pending));
     pending.clear();
     pendingChars = 0;
   }

@@ -440,15 +440,26 @@ final class Conditions {
         if (typed != null && !typed.equals(ref.type())) {
           throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typed + ".");
         }
-        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", ref.id(), ref.type());
+        where.add(x + ".tgt_pid = (" + TARGET + ")", ref.type(), ref.id());
       } else if (v.contains("/") || v.contains(":")) {
-        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type is null)", v);
+        // Another server's URL or a canonical: kept as text, without a local target.
+        where.add("(" + x + ".tgt_pid is null and " + x + ".tgt_id = ?)", v);
       } else if (typed != null) {
-        where.add("(" + x + ".tgt_id = ? and " + x + ".tgt_type = ?)", v, typed);
+        where.add(x + ".tgt_pid = (" + TARGET + ")", typed, v);
       } else {
-        where.add(x + ".tgt_id = ?", v);
+        // An id alone: a resource of any type the parameter may point at.
+        where.add(x + ".tgt_pid = any(array(select pid from fhir_resource where res_type = any(?) and res_id = ?))",
+            targetTypes(sp), v);
       }
     });
+  }
+
+  /** The pid of the resource a local reference names (stored references carry their target's pid). */
+  private static final String TARGET = "select pid from fhir_resource where res_type = ? and res_id = ?";
+
+  private String[] targetTypes(SearchParam sp) {
+    java.util.Collection<String> types = sp.targets().isEmpty() ? registry.resourceTypes() : sp.targets();
+    return types.toArray(String[]::new);
   }
 
   private void appendChain(Sql where, String alias, SearchParam sp, String typeModifier,
@@ -473,7 +484,7 @@ final class Conditions {
     String t = "t" + depth;
     String ref = "rf" + depth;
     where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + t
-        + " on " + t + ".res_type = " + ref + ".tgt_type and " + t + ".res_id = " + ref + ".tgt_id"
+        + " on " + t + ".pid = " + ref + ".tgt_pid"
         + " where " + ref + ".pid = " + alias + ".pid and " + ref + ".sp = ? and not " + t + ".deleted and (",
         sp.code());
     String sep = "";
@@ -503,9 +514,9 @@ final class Conditions {
     String s = "h" + depth;
     String ref = "hr" + depth;
     where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + s
-        + " on " + s + ".pid = " + ref + ".pid where " + ref + ".sp = ? and " + ref + ".tgt_id = "
-        + alias + ".res_id and " + ref + ".tgt_type = ? and not " + s + ".deleted",
-        link.code(), type);
+        + " on " + s + ".pid = " + ref + ".pid where " + ref + ".sp = ? and " + ref + ".tgt_pid = "
+        + alias + ".pid and not " + s + ".deleted",
+        link.code());
     append(where, s, srcType, parts[3], value, depth + 1);
     where.add(")");
   }

@@ -324,8 +324,8 @@ public final class SearchEngine {
     for (StoredResource r : from) types.add(r.type());
     for (String t : types) if (inc[0].equals("*") || inc[0].equals(t)) codes.addAll(codes(t, inc[1]));
     if (codes.isEmpty()) return List.of();
-    Sql q = new Sql().add("select t.pid from fhir_sp_ref x join fhir_resource t on t.res_type = x.tgt_type"
-        + " and t.res_id = x.tgt_id where x.pid = any(?) and x.sp = any(?) and not t.deleted",
+    Sql q = new Sql().add("select t.pid from fhir_sp_ref x join fhir_resource t on t.pid = x.tgt_pid"
+        + " where x.pid = any(?) and x.sp = any(?) and not t.deleted",
         pids.toArray(Long[]::new), codes.toArray(Integer[]::new));
     if (inc[2] != null) q.add(" and t.res_type = ?", inc[2]);
     return pidList(c, q);
@@ -335,15 +335,10 @@ public final class SearchEngine {
     List<Integer> codes = rev[0].equals("*") ? new ArrayList<>() : codes(rev[0], rev[1]);
     if (rev[0].equals("*")) for (String t : registry.resourceTypes()) codes.addAll(codes(t, "*"));
     if (codes.isEmpty() || to.isEmpty()) return List.of();
-    List<String> ids = new ArrayList<>();
-    List<String> typeIds = new ArrayList<>();
-    for (StoredResource r : to) {
-      ids.add(r.id());
-      typeIds.add(r.type() + "/" + r.id());
-    }
+    Long[] targets = to.stream().map(StoredResource::pid).toArray(Long[]::new);
     Sql q = new Sql().add("select distinct x.pid from fhir_sp_ref x join fhir_resource s on s.pid = x.pid"
-        + " where x.tgt_id = any(?) and x.sp = any(?) and (x.tgt_type || '/' || x.tgt_id) = any(?) and not s.deleted",
-        ids.toArray(String[]::new), codes.toArray(Integer[]::new), typeIds.toArray(String[]::new));
+        + " where x.sp = any(?) and x.tgt_pid = any(?) and not s.deleted",
+        codes.toArray(Integer[]::new), targets);
     return pidList(c, q);
   }
 

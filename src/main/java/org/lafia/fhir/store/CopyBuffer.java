@@ -48,6 +48,15 @@ final class CopyBuffer {
     return this;
   }
 
+  CopyBuffer field(Long v) {
+    if (v == null) {
+      sep();
+      sb.append("\\N");
+      return this;
+    }
+    return field(v.longValue());
+  }
+
   CopyBuffer field(long v) {
     sep();
     sb.append(v);

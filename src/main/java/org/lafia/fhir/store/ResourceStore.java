@@ -172,9 +172,13 @@ public final class ResourceStore {
         rs.getString(7));
   }
 
-  /** Writes every version of a transaction, with its search values, in a handful of statements. */
-  public void write(Connection c, List<ResourceWrite> writes) throws SQLException {
-    if (writes.isEmpty()) return;
+  /**
+   * Writes every version of a transaction, with its search values, in a handful of statements.
+   * Returns the pids of the writes with a local reference whose target is not written yet (a later
+   * slice of the same transaction): {@link #resolveLateTargets} completes them.
+   */
+  public List<Long> write(Connection c, List<ResourceWrite> writes) throws SQLException {
+    if (writes.isEmpty()) return List.of();
     CopyBuffer fresh = new CopyBuffer();
     CopyBuffer versions = new CopyBuffer();
     List<ResourceWrite> existing = new ArrayList<>();
@@ -216,10 +220,85 @@ public final class ResourceStore {
       }
     }
     copyIn(copy, "fhir_version (pid, version, res_type, res_id, last_updated, method, body)", versions);
-    writeIndex(copy, writes);
+    Map<String, Map<String, Long>> targets = referenceTargets(c, writes);
+    writeIndex(copy, writes, targets);
+    List<Long> late = new ArrayList<>();
+    for (ResourceWrite w : writes) {
+      if (w.rows() == null) continue;
+      for (IndexRows.Ref x : w.rows().refs) {
+        if (x.targetType() != null && targetPid(targets, x) == null) {
+          late.add(w.pid());
+          break;
+        }
+      }
+    }
+    return late;
   }
 
-  private static void writeIndex(CopyManager copy, List<ResourceWrite> writes) throws SQLException {
+  /** Sets the target pid of references written before their target (same transaction). */
+  public void resolveLateTargets(Connection c, List<Long> pids) throws SQLException {
+    if (pids.isEmpty()) return;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "update fhir_sp_ref x set tgt_pid = r.pid from fhir_resource r"
+                + " where x.pid = any(?) and x.tgt_pid is null and x.tgt_type is not null"
+                + " and r.res_type = x.tgt_type and r.res_id = x.tgt_id")) {
+      ps.setArray(1, c.createArrayOf("bigint", pids.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Pids of resources named by type and id, deleted ones included: the targets of stored
+   * references (probed through the (res_type, res_id) index, like {@link #PIDS_OF}).
+   */
+  static final String TARGET_PIDS =
+      "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
+          + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i";
+
+  /**
+   * The pid of every local reference target of these writes: the writes themselves, then one query
+   * for the rest (written earlier, or by an earlier slice of this transaction). References are
+   * checked to exist before they are written, so every local target is found.
+   */
+  private static Map<String, Map<String, Long>> referenceTargets(Connection c, List<ResourceWrite> writes)
+      throws SQLException {
+    Map<String, Map<String, Long>> pids = new HashMap<>();
+    for (ResourceWrite w : writes) pids.computeIfAbsent(w.type(), k -> new HashMap<>()).put(w.id(), w.pid());
+    List<String> types = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    Map<String, java.util.Set<String>> asked = new HashMap<>();
+    for (ResourceWrite w : writes) {
+      if (w.rows() == null) continue;
+      for (IndexRows.Ref x : w.rows().refs) {
+        if (x.targetType() == null) continue;
+        Map<String, Long> known = pids.get(x.targetType());
+        if (known != null && known.containsKey(x.targetId())) continue;
+        if (asked.computeIfAbsent(x.targetType(), k -> new java.util.HashSet<>()).add(x.targetId())) {
+          types.add(x.targetType());
+          ids.add(x.targetId());
+        }
+      }
+    }
+    if (types.isEmpty()) return pids;
+    try (PreparedStatement ps = c.prepareStatement(TARGET_PIDS)) {
+      ps.setArray(1, c.createArrayOf("text", types.toArray()));
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) pids.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+      }
+    }
+    return pids;
+  }
+
+  private static Long targetPid(Map<String, Map<String, Long>> targets, IndexRows.Ref x) {
+    if (x.targetType() == null) return null;
+    Map<String, Long> ofType = targets.get(x.targetType());
+    return ofType == null ? null : ofType.get(x.targetId());
+  }
+
+  private static void writeIndex(CopyManager copy, List<ResourceWrite> writes,
+      Map<String, Map<String, Long>> targets) throws SQLException {
     CopyBuffer s = new CopyBuffer(), t = new CopyBuffer(), r = new CopyBuffer(),
         d = new CopyBuffer(), n = new CopyBuffer(), q = new CopyBuffer(), u = new CopyBuffer();
     for (ResourceWrite w : writes) {
@@ -228,7 +307,10 @@ public final class ResourceStore {
       long pid = w.pid();
       for (var x : rows.strings) { s.field(pid).field(x.sp()).field(x.norm()).field(x.exact()).field(x.grp()); s.endRow(); }
       for (var x : rows.tokens) { t.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.text()).field(x.grp()); t.endRow(); }
-      for (var x : rows.refs) { r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()).field(x.grp()); r.endRow(); }
+      for (var x : rows.refs) {
+        r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()).field(x.grp()).field(targetPid(targets, x));
+        r.endRow();
+      }
       for (var x : rows.dates) { d.field(pid).field(x.sp()).field(x.lo()).field(x.hi()).field(x.grp()); d.endRow(); }
       for (var x : rows.numbers) { n.field(pid).field(x.sp()).field(x.value()).field(x.grp()); n.endRow(); }
       for (var x : rows.quantities) { q.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.value()).field(x.grp()); q.endRow(); }
@@ -236,7 +318,7 @@ public final class ResourceStore {
     }
     copyIn(copy, "fhir_sp_string (pid, sp, norm, exact, grp)", s);
     copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt, grp)", t);
-    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id, grp)", r);
+    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id, grp, tgt_pid)", r);
     copyIn(copy, "fhir_sp_date (pid, sp, lo, hi, grp)", d);
     copyIn(copy, "fhir_sp_number (pid, sp, val, grp)", n);
     copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val, grp)", q);

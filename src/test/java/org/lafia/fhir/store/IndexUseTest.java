@@ -52,4 +52,10 @@ class IndexUseTest {
     assertThat(plan).contains("Index Scan using fhir_resource_type_id").contains("Index Cond: ((res_type = ")
         .doesNotContain("Seq Scan on fhir_resource");
   }
+
+  @Test
+  void reference_targets_are_found_through_the_type_and_id_index() throws Exception {
+    String plan = plan(ResourceStore.TARGET_PIDS, new String[] {"Patient"}, new String[] {"p-1"});
+    assertThat(plan).contains("Index Cond: ((res_type = ").doesNotContain("Seq Scan on fhir_resource");
+  }
 }
