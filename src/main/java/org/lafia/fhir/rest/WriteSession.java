@@ -61,6 +61,8 @@ final class WriteSession implements AutoCloseable {
   private static final long FLUSH_CHARS = 8_000_000;
   private long pendingChars;
   private final Set<String> written = new HashSet<>();
+  /** Pid of every resource this session has staged, by type and id: targets of later references. */
+  private final Map<String, Map<String, Long>> stagedPids = new java.util.HashMap<>();
   /** Pids written with a reference to a resource not yet written (a later slice or entry). */
   private final List<Long> lateTargets = new ArrayList<>();
   /** Local references to check at flush, each with the entry that made it (for the message). */
@@ -291,6 +293,7 @@ final class WriteSession implements AutoCloseable {
       int status, boolean first, byte[] hash) throws SQLException {
     String key = type + "/" + id;
     if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
+    stagedPids.computeIfAbsent(type, k -> new java.util.HashMap<>()).put(id, pid);
     resource.setId(id);
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
@@ -422,7 +425,10 @@ final class WriteSession implements AutoCloseable {
    * are checked once, at flush, against everything the transaction wrote.
    */
   private void writePending() throws SQLException {
-    lateTargets.addAll(fhir.store().write(c, pending));
+    lateTargets.addAll(fhir.store().write(c, pending, (type, id) -> {
+      Map<String, Long> ofType = stagedPids.get(type);
+      return ofType == null ? null : ofType.get(id);
+    }));
     pending.clear();
     pendingChars = 0;
   }

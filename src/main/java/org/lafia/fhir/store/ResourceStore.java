@@ -178,6 +178,15 @@ public final class ResourceStore {
    * slice of the same transaction): {@link #resolveLateTargets} completes them.
    */
   public List<Long> write(Connection c, List<ResourceWrite> writes) throws SQLException {
+    return write(c, writes, (type, id) -> null);
+  }
+
+  /**
+   * As {@link #write(Connection, List)}, with the pids of resources the caller already knows
+   * (written earlier in the same transaction): only the other reference targets are looked up.
+   */
+  public List<Long> write(Connection c, List<ResourceWrite> writes,
+      java.util.function.BiFunction<String, String, Long> known) throws SQLException {
     if (writes.isEmpty()) return List.of();
     CopyBuffer fresh = new CopyBuffer();
     CopyBuffer versions = new CopyBuffer();
@@ -220,7 +229,7 @@ public final class ResourceStore {
       }
     }
     copyIn(copy, "fhir_version (pid, version, res_type, res_id, last_updated, method, body)", versions);
-    Map<String, Map<String, Long>> targets = referenceTargets(c, writes);
+    Map<String, Map<String, Long>> targets = referenceTargets(c, writes, known);
     writeIndex(copy, writes, targets);
     List<Long> late = new ArrayList<>();
     for (ResourceWrite w : writes) {
@@ -257,12 +266,13 @@ public final class ResourceStore {
           + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i";
 
   /**
-   * The pid of every local reference target of these writes: the writes themselves, then one query
-   * for the rest (written earlier, or by an earlier slice of this transaction). References are
-   * checked to exist before they are written, so every local target is found.
+   * The pid of every local reference target of these writes: the writes themselves, what the caller
+   * knows (earlier slices of the same transaction: a Provenance names every resource of its bundle),
+   * then one query for the rest (resources written before). A target not found yet is written
+   * later in the same transaction.
    */
-  private static Map<String, Map<String, Long>> referenceTargets(Connection c, List<ResourceWrite> writes)
-      throws SQLException {
+  private static Map<String, Map<String, Long>> referenceTargets(Connection c, List<ResourceWrite> writes,
+      java.util.function.BiFunction<String, String, Long> known) throws SQLException {
     Map<String, Map<String, Long>> pids = new HashMap<>();
     for (ResourceWrite w : writes) pids.computeIfAbsent(w.type(), k -> new HashMap<>()).put(w.id(), w.pid());
     List<String> types = new ArrayList<>();
@@ -272,8 +282,13 @@ public final class ResourceStore {
       if (w.rows() == null) continue;
       for (IndexRows.Ref x : w.rows().refs) {
         if (x.targetType() == null) continue;
-        Map<String, Long> known = pids.get(x.targetType());
-        if (known != null && known.containsKey(x.targetId())) continue;
+        Map<String, Long> ofType = pids.get(x.targetType());
+        if (ofType != null && ofType.containsKey(x.targetId())) continue;
+        Long pid = known.apply(x.targetType(), x.targetId());
+        if (pid != null) {
+          pids.computeIfAbsent(x.targetType(), k -> new HashMap<>()).put(x.targetId(), pid);
+          continue;
+        }
         if (asked.computeIfAbsent(x.targetType(), k -> new java.util.HashSet<>()).add(x.targetId())) {
           types.add(x.targetType());
           ids.add(x.targetId());
