@@ -86,6 +86,9 @@ public final class IndexExtractor {
             || sp.type() == RestSearchParameterTypeEnum.HAS
             || sp.path() == null
             || sp.path().isBlank()) continue;
+        // A union of other parameters is answered from their rows; a reference parameter narrowed
+        // to one target type still stores its logical references' identifiers (:identifier).
+        if (sp.derived() && sp.onlyTarget() == null) continue;
         Compiled c = compile(type, sp);
         if (c.paths.isEmpty() && c.fallback.isEmpty()) continue;
         fast += c.paths.size();
@@ -175,7 +178,7 @@ public final class IndexExtractor {
     return out;
   }
 
-  private static String stripParens(String s) {
+  static String stripParens(String s) {
     while (s.startsWith("(") && s.endsWith(")") && balancedInside(s)) s = s.substring(1, s.length() - 1).trim();
     return s;
   }
@@ -341,7 +344,7 @@ public final class IndexExtractor {
           }
         }
       }
-      case REFERENCE -> addReference(rows, code, v);
+      case REFERENCE -> addReference(rows, code, v, !sp.derived());
       case DATE -> addDate(rows, code, v);
       case NUMBER -> addNumber(rows, code, v);
       case QUANTITY -> addQuantity(rows, code, v);
@@ -415,7 +418,7 @@ public final class IndexExtractor {
     }
   }
 
-  private static void addReference(IndexRows rows, int code, IBase v) {
+  private static void addReference(IndexRows rows, int code, IBase v, boolean storeReference) {
     String ref = null;
     if (v instanceof Reference r) {
       ref = r.getReference();
@@ -427,7 +430,7 @@ public final class IndexExtractor {
     } else if (v instanceof UriType u) {
       ref = u.getValue(); // canonical / uri references
     }
-    if (ref == null || ref.isBlank() || ref.startsWith("#")) return;
+    if (!storeReference || ref == null || ref.isBlank() || ref.startsWith("#")) return;
     LocalReference local = LocalReference.parse(ref);
     if (local != null) {
       rows.refs.add(new IndexRows.Ref(code, local.type(), cut(local.id()), rows.grp));

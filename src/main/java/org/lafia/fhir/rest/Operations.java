@@ -45,7 +45,11 @@ final class Operations {
     this.out = out;
     List<Integer> codes = new ArrayList<>();
     for (String t : fhir.registry().resourceTypes()) {
-      for (SearchParam sp : fhir.registry().params(t).values()) if (sp.patientCompartment()) codes.add(sp.code());
+      for (SearchParam sp : fhir.registry().params(t).values()) {
+        // A narrowed parameter (Observation.patient) reads its base's rows (subject): the patient's
+        // own pid as target keeps only references to the patient.
+        if (sp.patientCompartment()) for (int code : sp.stored()) if (!codes.contains(code)) codes.add(code);
+      }
     }
     this.patientCompartmentCodes = codes.toArray(Integer[]::new);
   }

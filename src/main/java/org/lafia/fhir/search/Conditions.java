@@ -84,7 +84,10 @@ final class Conditions {
       }
       String m = "m" + (++aliases);
       where.add(missing ? " and not exists (" : " and exists (");
-      where.add("select 1 from " + table(sp) + " " + m + " where " + m + ".pid = " + alias + ".pid and " + m + ".sp = ?)", sp.code());
+      where.add("select 1 from " + table(sp) + " " + m + " where " + m + ".pid = " + alias + ".pid and "
+          + sp.spTest(m), sp.spArg());
+      if (sp.onlyTarget() != null) where.add(" and " + m + ".tgt_type = ?", sp.onlyTarget());
+      where.add(")");
       return;
     }
     List<String> values = Values.split(rawValue, ',');
@@ -143,19 +146,20 @@ final class Conditions {
       // A composite's component: the elements (grp) of this resource whose values match it.
       x = "x" + (++aliases);
       where.add("(select " + x + ".grp as g from " + table(sp) + " " + x + " where " + x + ".pid = "
-          + componentOf + ".pid and " + x + ".sp = ? and (", sp.code());
+          + componentOf + ".pid and " + sp.spTest(x) + " and (", sp.spArg());
       return;
     }
     if (driving) {
       // The first parameter drives the query: its index rows are the FROM, in pid order.
       driving = false;
       x = "d";
-      where.add(tableOf(sp) + " d where d.sp = ? and (", sp.code());
+      where.add(tableOf(sp) + " d where " + sp.spTest("d") + " and (", sp.spArg());
       return;
     }
     x = "x" + (++aliases);
     where.add(negate ? " and not exists (" : " and exists (");
-    where.add("select 1 from " + tableOf(sp) + " " + x + " where " + x + ".pid = " + alias + ".pid and " + x + ".sp = ? and (", sp.code());
+    where.add("select 1 from " + tableOf(sp) + " " + x + " where " + x + ".pid = " + alias + ".pid and "
+        + sp.spTest(x) + " and (", sp.spArg());
   }
 
   private boolean driving;
@@ -221,9 +225,7 @@ final class Conditions {
     allowModifiers(sp, modifier, "token", "not", "text", "of-type");
     if ("of-type".equals(modifier)) {
       // identifier:of-type=<type system>|<type code>|<value>, e.g. v2-0203|MR|12345.
-      SearchParam ofType = new SearchParam(sp.resourceType(), sp.name(), sp.type(), sp.path(),
-          org.lafia.fhir.index.SearchParamRegistry.ofTypeCode(sp.resourceType(), sp.name()), sp.targets(),
-          sp.patientCompartment(), sp.components(), sp.definition());
+      SearchParam ofType = sp.storedUnder(org.lafia.fhir.index.SearchParamRegistry.ofTypeCode(sp.resourceType(), sp.name()));
       anyOf(where, alias, ofType, false, values, v -> {
         List<String> parts = Values.split(v, '|');
         if (parts.size() != 3 || parts.get(1).isEmpty() || parts.get(2).isEmpty()) {
@@ -417,7 +419,8 @@ final class Conditions {
       // Reference.identifier values are token rows under the reference parameter's code.
       tableOverride = "fhir_sp_token";
       try {
-        anyOf(where, alias, sp, false, values, v -> tokenValue(where, v));
+        // Stored under the parameter's own code, even for one narrowed to a target type.
+        anyOf(where, alias, sp.storedUnder(sp.code()), false, values, v -> tokenValue(where, v));
       } finally {
         tableOverride = null;
       }
@@ -436,6 +439,12 @@ final class Conditions {
       String v = Values.unescape(raw);
       if (serverBase != null && v.startsWith(serverBase + "/")) v = v.substring(serverBase.length() + 1);
       LocalReference ref = LocalReference.parse(v);
+      String type = ref != null ? ref.type() : typed;
+      if (sp.onlyTarget() != null && type != null && !sp.onlyTarget().equals(type)) {
+        // Observation.patient never points at a Group, though subject (whose rows it reads) may.
+        where.add("false");
+        return;
+      }
       if (ref != null) {
         if (typed != null && !typed.equals(ref.type())) {
           throw new BadSearch("Reference '" + v + "' contradicts the modifier :" + typed + ".");
@@ -443,6 +452,10 @@ final class Conditions {
         where.add(x + ".tgt_pid = (" + TARGET + ")", ref.type(), ref.id());
       } else if (v.contains("/") || v.contains(":")) {
         // Another server's URL or a canonical: kept as text, without a local target.
+        if (sp.onlyTarget() != null && !v.contains("/" + sp.onlyTarget() + "/")) {
+          where.add("false");
+          return;
+        }
         where.add("(" + x + ".tgt_pid is null and " + x + ".tgt_id = ?)", v);
       } else if (typed != null) {
         where.add(x + ".tgt_pid = (" + TARGET + ")", typed, v);
@@ -458,6 +471,7 @@ final class Conditions {
   private static final String TARGET = "select pid from fhir_resource where res_type = ? and res_id = ?";
 
   private String[] targetTypes(SearchParam sp) {
+    if (sp.onlyTarget() != null) return new String[] {sp.onlyTarget()};
     java.util.Collection<String> types = sp.targets().isEmpty() ? registry.resourceTypes() : sp.targets();
     return types.toArray(String[]::new);
   }
@@ -485,8 +499,8 @@ final class Conditions {
     String ref = "rf" + depth;
     where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + t
         + " on " + t + ".pid = " + ref + ".tgt_pid"
-        + " where " + ref + ".pid = " + alias + ".pid and " + ref + ".sp = ? and not " + t + ".deleted and (",
-        sp.code());
+        + " where " + ref + ".pid = " + alias + ".pid and " + sp.spTest(ref) + " and not " + t + ".deleted and (",
+        sp.spArg());
     String sep = "";
     for (String target : targets) {
       where.add(sep);
@@ -514,9 +528,11 @@ final class Conditions {
     String s = "h" + depth;
     String ref = "hr" + depth;
     where.add(" and exists (select 1 from fhir_sp_ref " + ref + " join fhir_resource " + s
-        + " on " + s + ".pid = " + ref + ".pid where " + ref + ".sp = ? and " + ref + ".tgt_pid = "
+        + " on " + s + ".pid = " + ref + ".pid where " + link.spTest(ref) + " and " + ref + ".tgt_pid = "
         + alias + ".pid and not " + s + ".deleted",
-        link.code());
+        link.spArg());
+    // Observation.patient is subject pointing at a Patient: it never points at a Group.
+    if (link.onlyTarget() != null && !link.onlyTarget().equals(type)) where.add(" and false");
     append(where, s, srcType, parts[3], value, depth + 1);
     where.add(")");
   }

@@ -247,7 +247,9 @@ public final class SearchEngine {
         };
     return new Sql()
         .add("(select " + agg + "(s." + col + ") from " + Conditions.table(sp)
-            + " s where s.pid = r.pid and s.sp = ?)", sp.code());
+            + " s where s.pid = r.pid and " + sp.spTest("s")
+            + (sp.onlyTarget() != null ? " and s.tgt_type = ?)" : ")"),
+            sp.onlyTarget() != null ? new Object[] {sp.spArg(), sp.onlyTarget()} : new Object[] {sp.spArg()});
   }
 
   // ---- _include / _revinclude --------------------------------------------------------------
@@ -306,11 +308,19 @@ public final class SearchEngine {
   private List<Integer> codes(String type, String param) {
     List<Integer> codes = new ArrayList<>();
     for (SearchParam sp : registry.params(type).values()) {
-      if (sp.type() == RestSearchParameterTypeEnum.REFERENCE && (param.equals("*") || sp.name().equals(param))) {
-        codes.add(sp.code());
+      // "*" takes every parameter that stores rows: the derived ones only repeat them.
+      if (sp.type() == RestSearchParameterTypeEnum.REFERENCE && (param.equals("*") ? !sp.derived() : sp.name().equals(param))) {
+        for (int code : sp.stored()) if (!codes.contains(code)) codes.add(code);
       }
     }
     return codes;
+  }
+
+  /** The one target type of a narrowed parameter ({@code Observation:patient}), or null. */
+  private String onlyTarget(String type, String param) {
+    if (type.equals("*") || param.equals("*")) return null;
+    SearchParam sp = registry.param(type, param);
+    return sp == null ? null : sp.onlyTarget();
   }
 
   private List<Long> forwardTargets(Connection c, List<StoredResource> from, String[] inc) throws SQLException {
@@ -328,6 +338,8 @@ public final class SearchEngine {
         + " where x.pid = any(?) and x.sp = any(?) and not t.deleted",
         pids.toArray(Long[]::new), codes.toArray(Integer[]::new));
     if (inc[2] != null) q.add(" and t.res_type = ?", inc[2]);
+    String only = onlyTarget(inc[0], inc[1]);
+    if (only != null) q.add(" and t.res_type = ?", only);
     return pidList(c, q);
   }
 
@@ -335,7 +347,10 @@ public final class SearchEngine {
     List<Integer> codes = rev[0].equals("*") ? new ArrayList<>() : codes(rev[0], rev[1]);
     if (rev[0].equals("*")) for (String t : registry.resourceTypes()) codes.addAll(codes(t, "*"));
     if (codes.isEmpty() || to.isEmpty()) return List.of();
-    Long[] targets = to.stream().map(StoredResource::pid).toArray(Long[]::new);
+    String only = onlyTarget(rev[0], rev[1]);
+    Long[] targets = to.stream().filter(r -> only == null || only.equals(r.type()))
+        .map(StoredResource::pid).toArray(Long[]::new);
+    if (targets.length == 0) return List.of();
     Sql q = new Sql().add("select distinct x.pid from fhir_sp_ref x join fhir_resource s on s.pid = x.pid"
         + " where x.sp = any(?) and x.tgt_pid = any(?) and not s.deleted",
         codes.toArray(Integer[]::new), targets);
