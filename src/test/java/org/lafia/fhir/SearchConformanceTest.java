@@ -240,6 +240,8 @@ class SearchConformanceTest extends FhirTestSupport {
     assertThat(idsOf(q + "urn:oid:2.16.768.1.1%7C" + nhid)).containsExactlyInAnyOrder(logical, both);
     assertThat(idsOf(q + nhid)).containsExactlyInAnyOrder(logical, both);
     assertThat(idsOf(q + "urn:other%7C" + nhid)).isEmpty();
+    // patient = subject that resolves to a Patient: the typeless logical reference is not one.
+    assertThat(idsOf("/Observation?_tag=urn:lafia:logical%7C" + tag + "&patient:identifier=" + nhid)).containsExactly(both);
     // As the driving parameter too (first and only condition on an index).
     assertThat(idsOf("/Observation?subject:identifier=urn:oid:2.16.768.1.1%7C" + nhid)).containsExactlyInAnyOrder(logical, both);
     assertThat(idsOf("/Observation?_tag=urn:lafia:logical%7C" + tag + "&subject=Patient/" + ids.get("P1"))).containsExactly(both);
