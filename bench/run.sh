@@ -267,6 +267,7 @@ phase() { # phase LOG LABEL-REGEX -> "resources/s bundles/s ok failed resources 
 }
 host_of() { grep -oP 'host: busy_cpu_s=\K[0-9.]+' "$1" 2>/dev/null | tail -1 || echo -; }
 cpu_of() { grep -oP "pid=$2 \(\S+\) cpu_s=\K[0-9.]+" "$1" 2>/dev/null | tail -1 || echo -; }
+per_res() { awk -v c="$1" -v n="$2" 'BEGIN{ if (c+0 > 0 && n+0 > 0) printf "%.3f", 1000*c/n; else print "-" }'; }
 wall_of() { grep -oP 'with-cpu: wall_s=\K[0-9.]+' "$1" 2>/dev/null | tail -1 || echo -; }
 read -r S_RPS S_BPS S_OK S_FAIL S_RES S_WALL <<<"$(phase "$OUT/ingest-seq.log" "shared (org/location/practitioner), sequential")"
 read -r P1_RPS P1_BPS P1_OK P1_FAIL P1_RES P1_WALL <<<"$(phase "$OUT/ingest-seq.log" "patient bundles, concurrency=1")"
@@ -289,6 +290,11 @@ RATIO=$(awk -v a="$P4_RPS" -v b="${BEST_COPY:-0}" 'BEGIN{ if (a+0 > 0 && b+0 > 0
   echo "| patient bundles, 1 client (incl. shared for CPU) | $P1_OK | $P1_FAIL | $P1_RES | $P1_WALL | $P1_RPS | $P1_BPS | $(cpu_of "$OUT/ingest-seq.log" "$JAVA_PID") | $(cpu_of "$OUT/ingest-seq.log" "$PGPID") | $(host_of "$OUT/ingest-seq.log") |"
   echo "| patient bundles, 4 clients | $P4_OK | $P4_FAIL | $P4_RES | $P4_WALL | $P4_RPS | $P4_BPS | $(cpu_of "$OUT/ingest-c4.log" "$JAVA_PID") | $(cpu_of "$OUT/ingest-c4.log" "$PGPID") | $(host_of "$OUT/ingest-c4.log") |"
   echo
+  # CPU per resource moves far less from run to run than resources/s on a shared 2-core machine:
+  # compare changes with it.
+  echo "CPU per resource, 4-client phase: $(per_res "$(cpu_of "$OUT/ingest-c4.log" "$JAVA_PID")" "$P4_RES") ms JVM," \
+    "$(per_res "$(cpu_of "$OUT/ingest-c4.log" "$PGPID")" "$P4_RES") ms PostgreSQL," \
+    "$(per_res "$(host_of "$OUT/ingest-c4.log")" "$P4_RES") ms whole host (the load client included, its untimed pre-pass over the files too)"
   echo "Java RSS during ingest: peak sampled ${RSS_PEAK_SAMPLED} MB (every ${MEM_INTERVAL}s), VmHWM ${RSS_HWM} MB; $(cat "$OUT/db-size.txt")"
   echo "before search, waited for autovacuum to finish: $(cat "$OUT/settle.txt")"
   echo "failed bundles: $(wc -l <"$OUT/ingest-errors.tsv") (see ingest-errors.tsv)"
