@@ -35,7 +35,7 @@ public class DatabaseConfiguration {
               .setCleanDataDirectory(false)
               .setPort(props.embeddedPort())
               .setServerConfig("max_connections", "200")
-              .setServerConfig("shared_buffers", "512MB")
+              .setServerConfig("shared_buffers", props.embeddedSharedBuffers())
               .setServerConfig("work_mem", "16MB")
               .setServerConfig("maintenance_work_mem", "256MB")
               .setServerConfig("max_wal_size", "4GB")
