@@ -321,7 +321,10 @@ final class Conditions {
     }
     Instant qlo = q[0], qhi = q[1];
     switch (prefix) {
-      case "eq" -> where.add("(" + lo + " >= ? and " + hi + " <= ?)", qlo, qhi);
+      // "lo <= qhi" adds nothing (lo <= hi) but bounds the index's leading column: without it
+      // PostgreSQL misjudges "born on 1950-03-02" as broad and walks every date row in pid order
+      // (3.5 s at a million patients, against 0.5 ms through the value index).
+      case "eq" -> where.add("(" + lo + " >= ? and " + lo + " <= ? and " + hi + " <= ?)", qlo, qhi, qhi);
       case "ne" -> where.add("not (" + lo + " >= ? and " + hi + " <= ?)", qlo, qhi);
       case "gt" -> where.add(hi + " > ?", qhi);
       case "lt" -> where.add(lo + " < ?", qlo);
