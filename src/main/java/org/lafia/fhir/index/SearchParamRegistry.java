@@ -130,13 +130,10 @@ public final class SearchParamRegistry {
       }
     }
     // Only parameters that keep their own rows may be read in place of another.
+    java.util.Set<Integer> rowless = new java.util.HashSet<>();
+    for (SearchParam p : out.values()) if (p.derived()) rowless.add(p.code());
     for (SearchParam p : List.copyOf(out.values())) {
-      if (!p.derived()) continue;
-      for (int c : p.stored()) {
-        for (SearchParam q : out.values()) {
-          if (q.code() == c && q.derived()) out.put(p.name(), params.get(p.name()));
-        }
-      }
+      for (int c : p.stored()) if (p.derived() && rowless.contains(c)) out.put(p.name(), params.get(p.name()));
     }
     return out;
   }

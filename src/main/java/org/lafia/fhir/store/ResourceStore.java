@@ -132,17 +132,33 @@ public final class ResourceStore {
   }
 
   /**
-   * Probed pair by pair through the (res_type, res_id) index: "res_id = any(?)" alone cannot use it
-   * and read the whole resource table for every bundle (IndexUseTest keeps it that way).
+   * Pids of resources named by (type, id) pairs, probed pair by pair through the (res_type, res_id)
+   * index: "res_id = any(?)" alone cannot use it and read the whole resource table for every
+   * bundle (IndexUseTest keeps it that way). Deleted resources included: stored references keep
+   * pointing at them.
    */
-  static final String PIDS_OF =
+  static final String TARGET_PIDS =
       "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
-          + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i where not r.deleted";
+          + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i";
+
+  /** As {@link #TARGET_PIDS}, current resources only: what a new reference may point at. */
+  static final String PIDS_OF = TARGET_PIDS + " where not r.deleted";
+
+  /** Runs {@link #TARGET_PIDS} or {@link #PIDS_OF} into {@code out}: type → id → pid. */
+  private static void lookUp(Connection c, String sql, List<String> types, List<String> ids,
+      Map<String, Map<String, Long>> out) throws SQLException {
+    if (types.isEmpty()) return;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setArray(1, c.createArrayOf("text", types.toArray()));
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+      }
+    }
+  }
 
   /** Pids of current, non-deleted resources named by type and id. */
   public Map<String, Long> pidsOf(Connection c, List<String> typeSlashIds) throws SQLException {
-    Map<String, Long> out = new HashMap<>();
-    if (typeSlashIds.isEmpty()) return out;
     List<String> types = new ArrayList<>(typeSlashIds.size());
     List<String> ids = new ArrayList<>(typeSlashIds.size());
     for (String t : typeSlashIds) {
@@ -150,14 +166,10 @@ public final class ResourceStore {
       types.add(t.substring(0, Math.max(slash, 0)));
       ids.add(t.substring(slash + 1));
     }
-    try (PreparedStatement ps = c.prepareStatement(PIDS_OF)) {
-      ps.setArray(1, c.createArrayOf("text", types.toArray()));
-      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-      }
-    }
-    out.keySet().retainAll(new java.util.HashSet<>(typeSlashIds));
+    Map<String, Map<String, Long>> found = new HashMap<>();
+    lookUp(c, PIDS_OF, types, ids, found);
+    Map<String, Long> out = new HashMap<>();
+    found.forEach((type, byId) -> byId.forEach((id, pid) -> out.put(type + "/" + id, pid)));
     return out;
   }
 
@@ -174,16 +186,10 @@ public final class ResourceStore {
 
   /**
    * Writes every version of a transaction, with its search values, in a handful of statements.
-   * Returns the pids of the writes with a local reference whose target is not written yet (a later
-   * slice of the same transaction): {@link #resolveLateTargets} completes them.
-   */
-  public List<Long> write(Connection c, List<ResourceWrite> writes) throws SQLException {
-    return write(c, writes, (type, id) -> null);
-  }
-
-  /**
-   * As {@link #write(Connection, List)}, with the pids of resources the caller already knows
-   * (written earlier in the same transaction): only the other reference targets are looked up.
+   * {@code known} gives the pids of resources the caller wrote earlier in the same transaction, so
+   * only other reference targets are looked up. Returns the pids of the writes with a local
+   * reference whose target is not written yet (a later slice): {@link #resolveLateTargets}
+   * completes them.
    */
   public List<Long> write(Connection c, List<ResourceWrite> writes,
       java.util.function.BiFunction<String, String, Long> known) throws SQLException {
@@ -258,14 +264,6 @@ public final class ResourceStore {
   }
 
   /**
-   * Pids of resources named by type and id, deleted ones included: the targets of stored
-   * references (probed through the (res_type, res_id) index, like {@link #PIDS_OF}).
-   */
-  static final String TARGET_PIDS =
-      "select r.res_type, r.res_id, r.pid from unnest(?::text[], ?::text[]) k(t, i)"
-          + " join fhir_resource r on r.res_type = k.t and r.res_id = k.i";
-
-  /**
    * The pid of every local reference target of these writes: the writes themselves, what the caller
    * knows (earlier slices of the same transaction: a Provenance names every resource of its bundle),
    * then one query for the rest (resources written before). A target not found yet is written
@@ -295,14 +293,7 @@ public final class ResourceStore {
         }
       }
     }
-    if (types.isEmpty()) return pids;
-    try (PreparedStatement ps = c.prepareStatement(TARGET_PIDS)) {
-      ps.setArray(1, c.createArrayOf("text", types.toArray()));
-      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) pids.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
-      }
-    }
+    lookUp(c, TARGET_PIDS, types, ids, pids);
     return pids;
   }
 
