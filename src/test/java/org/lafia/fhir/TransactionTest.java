@@ -121,6 +121,32 @@ class TransactionTest extends FhirTestSupport {
   }
 
   @Test
+  void bad_content_in_elements_no_parameter_reads_is_still_refused() throws Exception {
+    // A create in a transaction is indexed from the elements its parameters reach only; the rest
+    // (here Observation.note, interpretation, referenceRange) must still be checked.
+    long before = versions();
+    String[] bad = {
+      "\"note\":[{\"text\":\"x\",\"time\":\"hier\"}]",
+      "\"note\":[{\"text\":\"x\",\"auteur\":\"y\"}]",
+      "\"referenceRange\":[{\"low\":{\"value\":\"beaucoup\"}}]",
+      "\"interpretation\":{\"text\":\"H\"}",
+      "\"note\":[{\"text\":\"x\",\"text\":\"y\"}]",
+    };
+    for (String part : bad) {
+      String tx = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+          + "{\"fullUrl\":\"urn:uuid:a\",\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Ok\"}]},"
+          + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
+          + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"t\"},"
+          + "\"subject\":{\"reference\":\"urn:uuid:a\"}," + part + "},"
+          + "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+      HttpResponse<String> r = send("POST", "", "application/fhir+json", tx);
+      assertThat(r.statusCode()).as(part).isEqualTo(400);
+      assertThat(r.body()).as(part).contains("OperationOutcome");
+    }
+    assertThat(versions()).isEqualTo(before);
+  }
+
+  @Test
   void a_transaction_written_out_in_slices_is_still_all_or_nothing() throws Exception {
     // More entries than one write slice (2,000): rows reach the database before the failing last
     // entry is seen, and the rollback must still take them all back.

@@ -71,6 +71,8 @@ public final class IndexExtractor {
   private final Map<Class<?>, Map<String, BaseRuntimeChildDefinition>> children =
       new ConcurrentHashMap<>();
   private final ThreadLocal<IFhirPath> fhirPath;
+  /** Per resource type, the elements any of its parameters reads (see {@link #indexView}); absent: all. */
+  private final Map<String, Reach> reach = new ConcurrentHashMap<>();
 
   public IndexExtractor(FhirContext ctx, SearchParamRegistry registry) {
     this.ctx = ctx;
@@ -96,6 +98,8 @@ public final class IndexExtractor {
         list.add(c);
       }
       byType.put(type, List.copyOf(list));
+      Reach r = reachOf(list);
+      if (r != null) reach.put(type, r);
     }
     log.info("Search value extractors: {} compiled paths, {} FHIRPath fallbacks", fast, slow);
   }
@@ -191,6 +195,107 @@ public final class IndexExtractor {
       if (depth == 0) return false;
     }
     return true;
+  }
+
+  // ---- what the parameters read --------------------------------------------------------
+
+  /**
+   * A tree of element names: the children of a resource (or element) that some parameter's path
+   * goes through. A name mapped to {@link #WHOLE} is kept with everything under it.
+   */
+  private static final class Reach {
+    final Map<String, Reach> children = new java.util.HashMap<>();
+
+    Reach child(String name) {
+      Reach r = children.get(name);
+      if (r == WHOLE) return WHOLE;
+      return children.computeIfAbsent(name, k -> new Reach());
+    }
+
+    void whole(String name) {
+      children.put(name, WHOLE);
+    }
+  }
+
+  private static final Reach WHOLE = new Reach();
+  /** Kept in every view: what the write path itself reads from the model (id, meta, contained targets). */
+  private static final List<String> ALWAYS = List.of("resourceType", "id", "meta", "contained", "language", "position");
+  /** An element named from a resource root inside a FHIRPath expression: "Observation.value", "Resource.meta". */
+  private static final Pattern ROOTED_STEP = Pattern.compile("(?<![A-Za-z.])[A-Z][A-Za-z]+\\.([a-z][A-Za-z]*)");
+
+  /** The reach of one type's compiled parameters; null when a path is too irregular to tell. */
+  private static Reach reachOf(List<Compiled> compiled) {
+    Reach root = new Reach();
+    for (String name : ALWAYS) root.whole(name);
+    for (Compiled c : compiled) {
+      for (Walk w : c.paths) {
+        if (w.steps.length == 0) return null;
+        Reach at = root;
+        for (int i = 0; i < w.steps.length - 1 && at != WHOLE; i++) at = at.child(w.steps[i]);
+        if (at == WHOLE) continue;
+        if (w.thenSteps == null) {
+          at.whole(w.steps[w.steps.length - 1]);
+        } else {
+          // (A.b as T).c.d: the element b arrives as bT; its c.d are what is read.
+          Reach b = at.child(w.steps[w.steps.length - 1]);
+          for (int i = 0; i < w.thenSteps.length - 1 && b != WHOLE; i++) b = b.child(w.thenSteps[i]);
+          if (b != WHOLE) b.whole(w.thenSteps[w.thenSteps.length - 1]);
+        }
+      }
+      for (String expr : c.fallback) {
+        // HAPI's FHIRPath reads it: every top element the expression names is kept whole.
+        Matcher m = ROOTED_STEP.matcher(expr);
+        boolean any = false;
+        while (m.find()) {
+          root.whole(m.group(1));
+          any = true;
+        }
+        if (!any) return null;
+      }
+    }
+    return root;
+  }
+
+  /**
+   * The part of a resource's JSON that its search parameters read: the tree HAPI turns into the
+   * model that {@link #extract} reads, so that a create does not build the model of everything
+   * else (attachments, narrative, claim adjudications). Subtrees are shared, not copied. The
+   * resource was checked whole before; this view serves indexing only.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode indexView(com.fasterxml.jackson.databind.node.ObjectNode resource) {
+    Reach r = reach.get(resource.path("resourceType").asText(""));
+    if (r == null) return resource;
+    return (com.fasterxml.jackson.databind.node.ObjectNode) prune(resource, r);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode prune(com.fasterxml.jackson.databind.JsonNode node, Reach r) {
+    if (r == WHOLE) return node;
+    if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode arr) {
+      com.fasterxml.jackson.databind.node.ArrayNode out = arr.arrayNode(arr.size());
+      for (com.fasterxml.jackson.databind.JsonNode item : arr) out.add(prune(item, r));
+      return out;
+    }
+    if (!(node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj)) return node;
+    com.fasterxml.jackson.databind.node.ObjectNode out = obj.objectNode();
+    for (var it = obj.fields(); it.hasNext(); ) {
+      var field = it.next();
+      Reach child = reached(r, field.getKey());
+      if (child != null) out.set(field.getKey(), prune(field.getValue(), child));
+    }
+    return out;
+  }
+
+  /** The reach of JSON property {@code key}: its name, or a choice element's name + type ("valueQuantity"). */
+  private static Reach reached(Reach r, String key) {
+    Reach exact = r.children.get(key);
+    if (exact != null) return exact;
+    for (Map.Entry<String, Reach> e : r.children.entrySet()) {
+      String name = e.getKey();
+      if (key.length() > name.length() && key.startsWith(name) && Character.isUpperCase(key.charAt(name.length()))) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** All search values of a resource. */

@@ -394,7 +394,9 @@ final class BundleProcessor {
           }
         }
         rewriteReferences(json, refs.idMap(), refs.conditional());
-        resource = (Resource) fhir.parseTree(json);
+        // A create's model serves indexing only (its stored body is the JSON): HAPI reads just the
+        // elements the search parameters reach. Updates keep the whole model (content hash).
+        resource = (Resource) fhir.parseTree(t.method() == HTTPVerb.POST ? fhir.extractor().indexView(json) : json);
         s.source(resource, json);
       }
     }

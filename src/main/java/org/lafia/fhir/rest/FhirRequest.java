@@ -97,6 +97,15 @@ final class FhirRequest {
     long declared = http.getContentLengthLong();
     if (declared > maxBody) throw tooLarge();
     try (InputStream in = http.getInputStream()) {
+      if (declared > 0) {
+        // Length known: read into one array of that size (no growing buffer, no final copy: a
+        // 90 MB transaction would otherwise take 180 MB of heap for a moment).
+        byte[] exact = in.readNBytes((int) declared);
+        if (exact.length < declared) throw FhirError.badRequest("The request body ended before its declared length.");
+        if (in.read() >= 0) throw FhirError.badRequest("The request body is longer than its declared length.");
+        body = exact;
+        return body;
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
       byte[] buf = new byte[65536];
       long total = 0;
