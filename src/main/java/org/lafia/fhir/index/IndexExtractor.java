@@ -218,8 +218,8 @@ public final class IndexExtractor {
   }
 
   private static final Reach WHOLE = new Reach();
-  /** Kept in every view: what the write path itself reads from the model (id, meta, contained targets). */
-  private static final List<String> ALWAYS = List.of("resourceType", "id", "meta", "contained", "language", "position");
+  /** Kept in every view: what is read beside the walks (id, meta, contained targets, Location.position for near). */
+  private static final List<String> ALWAYS = List.of("resourceType", "id", "meta", "contained", "position");
   /** An element named from a resource root inside a FHIRPath expression: "Observation.value", "Resource.meta". */
   private static final Pattern ROOTED_STEP = Pattern.compile("(?<![A-Za-z.])[A-Z][A-Za-z]+\\.([a-z][A-Za-z]*)");
 

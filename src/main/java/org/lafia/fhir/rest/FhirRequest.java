@@ -106,7 +106,7 @@ final class FhirRequest {
         body = exact;
         return body;
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(8192); // chunked: length unknown
       byte[] buf = new byte[65536];
       long total = 0;
       int n;
