@@ -1,7 +1,6 @@
 package org.lafia.fhir.store;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -334,7 +333,7 @@ public final class ResourceStore {
   private static void copyIn(CopyManager copy, String target, CopyBuffer buf) throws SQLException {
     if (buf.rows() == 0) return;
     try {
-      copy.copyIn("COPY " + target + " FROM STDIN", new StringReader(buf.text()));
+      copy.copyIn("COPY " + target + " FROM STDIN", buf.stream());
     } catch (IOException e) {
       throw new SQLException("COPY into " + target + " failed", e);
     }

@@ -32,6 +32,17 @@ class CopyBufferTest {
   }
 
   @Test
+  void text_beyond_latin_is_utf8_and_numbers_dates_bytes_are_plain() {
+    assertThat(row("🦟 paludisme", "ⴰⵎⴰⵣⵉⵖ", "é\\")).isEqualTo("🦟 paludisme\tⴰⵎⴰⵣⵉⵖ\té\\\\\n");
+    assertThat(row("a\uD800b")).isEqualTo("a?b\n"); // a lone surrogate has no UTF-8 form
+    CopyBuffer b = new CopyBuffer();
+    b.field(42L).field((Long) null).field(java.time.Instant.parse("2024-03-01T10:00:00Z"))
+        .field(new java.math.BigDecimal("1.50")).field(true).bytes(new byte[] {0x0f, (byte) 0xa0}).endRow();
+    assertThat(b.text()).isEqualTo("42\t\\N\t2024-03-01T10:00:00Z\t1.50\tt\t\\\\x0fa0\n");
+    assertThat(b.rows()).isEqualTo(1);
+  }
+
+  @Test
   void null_is_the_null_marker() {
     assertThat(row(null, "")).isEqualTo("\\N\t\n");
   }
