@@ -248,17 +248,20 @@ final class Conditions {
 
   /** One token value ({@code code}, {@code system|code}, {@code |code}, {@code system|}) on alias x. */
   private void tokenValue(Sql where, String v) {
+    // Matched on the 64-bit hashes of the value index (V4), computed by the same function.
+    String hcode = x + ".hcode = hashtextextended(?, 0)";
+    String hsys = x + ".hsys = hashtextextended(?, 0)";
     int bar = Values.indexOfUnescaped(v, '|');
     if (bar < 0) {
-      where.add(x + ".code = ?", Values.unescape(v));
+      where.add(hcode, Values.unescape(v));
       return;
     }
     String sys = Values.unescape(v.substring(0, bar));
     String code = Values.unescape(v.substring(bar + 1));
     if (sys.isEmpty() && code.isEmpty()) throw new BadSearch("Token '|' names neither system nor code.");
-    if (sys.isEmpty()) where.add("(" + x + ".code = ? and " + x + ".sys is null)", code);
-    else if (code.isEmpty()) where.add(x + ".sys = ?", sys);
-    else where.add("(" + x + ".code = ? and " + x + ".sys = ?)", code, sys);
+    if (sys.isEmpty()) where.add("(" + hcode + " and " + x + ".hsys is null)", code);
+    else if (code.isEmpty()) where.add(hsys, sys);
+    else where.add("(" + hcode + " and " + hsys + ")", code, sys);
   }
 
   // ---- string ----------------------------------------------------------------------------

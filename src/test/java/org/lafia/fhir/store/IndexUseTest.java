@@ -58,4 +58,34 @@ class IndexUseTest {
     String plan = plan(ResourceStore.TARGET_PIDS, new String[] {"Patient"}, new String[] {"p-1"});
     assertThat(plan).contains("Index Cond: ((res_type = ").doesNotContain("Seq Scan on fhir_resource");
   }
+
+  @Test
+  void a_token_is_found_through_the_hashes_of_the_value_index() throws Exception {
+    // The search side hashes its value with the function that filled the generated columns (V4);
+    // the hash of a bound value must become an index bound, not a filter run on every row.
+    String plan;
+    try (Connection c = dataSource.getConnection()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("set enable_seqscan = off");
+        s.execute("set plan_cache_mode = force_custom_plan");
+      }
+      try (PreparedStatement ps = c.prepareStatement("explain select pid from fhir_sp_token t where t.sp = ?"
+          + " and t.hcode = hashtextextended(?, 0) and t.hsys = hashtextextended(?, 0)")) {
+        ps.setInt(1, 42);
+        ps.setString(2, "8867-4");
+        ps.setString(3, "http://loinc.org");
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.append(rs.getString(1)).append('\n');
+        }
+        plan = out.toString();
+      } finally {
+        try (Statement s = c.createStatement()) {
+          s.execute("reset enable_seqscan");
+          s.execute("reset plan_cache_mode");
+        }
+      }
+    }
+    assertThat(plan).contains("fhir_sp_token_val").contains("hcode = '").doesNotContain("Seq Scan");
+  }
 }
