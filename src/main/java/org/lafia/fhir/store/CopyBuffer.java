@@ -147,6 +147,7 @@ final class CopyBuffer {
     return new ByteArrayInputStream(buf, 0, len);
   }
 
+  /** The rows as text (what tests compare). */
   String text() {
     return new String(buf, 0, len, StandardCharsets.UTF_8);
   }
