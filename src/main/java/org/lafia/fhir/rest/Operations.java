@@ -209,11 +209,10 @@ final class Operations {
     CachedValidator current = cached;
     if (current != null && current.key().equals(key)) return current.validator();
     PrePopulatedValidationSupport stored = new PrePopulatedValidationSupport(fhir.ctx());
-    try (Connection c = fhir.dataSource().getConnection();
-        var ps = c.prepareStatement("select v.body from fhir_resource r join fhir_version v on v.pid = r.pid"
-            + " and v.version = r.version where r.res_type = 'StructureDefinition' and not r.deleted");
-        var rs = ps.executeQuery()) {
-      while (rs.next()) stored.addStructureDefinition((StructureDefinition) fhir.parseJson(rs.getString(1)));
+    try (Connection c = fhir.dataSource().getConnection()) {
+      for (StoredResource s : fhir.store().currentOfType(c, "StructureDefinition")) {
+        stored.addStructureDefinition((StructureDefinition) fhir.parseJson(s.body()));
+      }
     }
     ValidationSupportChain chain = new ValidationSupportChain(
         stored,

@@ -107,6 +107,21 @@ public final class ResourceStore {
     }
   }
 
+  /**
+   * Every current resource of a type (deleted ones omitted). For the few types a server keeps a
+   * handful of, such as the StructureDefinitions {@code $validate} applies; never for patient data.
+   */
+  public List<StoredResource> currentOfType(Connection c, String type) throws SQLException {
+    List<StoredResource> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(CURRENT + " where r.res_type = ? and not r.deleted")) {
+      ps.setString(1, type);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(row(rs));
+      }
+    }
+    return out;
+  }
+
   /** Current versions of the given resources, in the order of {@code pids}; deleted ones omitted. */
   public List<StoredResource> currentByPids(Connection c, List<Long> pids) throws SQLException {
     if (pids.isEmpty()) return List.of();
@@ -180,7 +195,7 @@ public final class ResourceStore {
         rs.getInt(4),
         rs.getTimestamp(5).toInstant(),
         rs.getString(6).charAt(0),
-        rs.getString(7));
+        BodyCodec.decode(rs.getBytes(7)));
   }
 
   /**
@@ -198,14 +213,14 @@ public final class ResourceStore {
     List<ResourceWrite> existing = new ArrayList<>();
     for (ResourceWrite w : writes) {
       if (w.firstVersion()) {
-        fresh.field(w.pid()).field(w.type()).field(w.id()).field(w.version())
-            .field(w.lastUpdated()).field(w.method() == 'D').bytes(w.contentHash());
+        fresh.int8(w.pid()).text(w.type()).text(w.id()).int4(w.version())
+            .timestamptz(w.lastUpdated()).bool(w.method() == 'D').bytea(w.contentHash());
         fresh.endRow();
       } else {
         existing.add(w);
       }
-      versions.field(w.pid()).field(w.version()).field(w.type()).field(w.id())
-          .field(w.lastUpdated()).field(String.valueOf(w.method())).field(w.body());
+      versions.int8(w.pid()).int4(w.version()).text(w.type()).text(w.id())
+          .timestamptz(w.lastUpdated()).bpchar(w.method()).bytea(BodyCodec.encode(w.body()));
       versions.endRow();
     }
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -310,16 +325,16 @@ public final class ResourceStore {
       IndexRows rows = w.rows();
       if (rows == null) continue;
       long pid = w.pid();
-      for (var x : rows.strings) { s.field(pid).field(x.sp()).field(x.norm()).field(x.exact()).field(x.grp()); s.endRow(); }
-      for (var x : rows.tokens) { t.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.text()).field(x.grp()); t.endRow(); }
+      for (var x : rows.strings) { s.int8(pid).int4(x.sp()).text(x.norm()).text(x.exact()).int2(x.grp()); s.endRow(); }
+      for (var x : rows.tokens) { t.int8(pid).int4(x.sp()).text(x.sys()).text(x.code()).text(x.text()).int2(x.grp()); t.endRow(); }
       for (var x : rows.refs) {
-        r.field(pid).field(x.sp()).field(x.targetType()).field(x.targetId()).field(x.grp()).field(targetPid(targets, x));
+        r.int8(pid).int4(x.sp()).text(x.targetType()).text(x.targetId()).int2(x.grp()).int8(targetPid(targets, x));
         r.endRow();
       }
-      for (var x : rows.dates) { d.field(pid).field(x.sp()).field(x.lo()).field(x.hi()).field(x.grp()); d.endRow(); }
-      for (var x : rows.numbers) { n.field(pid).field(x.sp()).field(x.value()).field(x.grp()); n.endRow(); }
-      for (var x : rows.quantities) { q.field(pid).field(x.sp()).field(x.sys()).field(x.code()).field(x.value()).field(x.grp()); q.endRow(); }
-      for (var x : rows.uris) { u.field(pid).field(x.sp()).field(x.uri()).field(x.grp()); u.endRow(); }
+      for (var x : rows.dates) { d.int8(pid).int4(x.sp()).timestamptz(x.lo()).timestamptz(x.hi()).int2(x.grp()); d.endRow(); }
+      for (var x : rows.numbers) { n.int8(pid).int4(x.sp()).numeric(x.value()).int2(x.grp()); n.endRow(); }
+      for (var x : rows.quantities) { q.int8(pid).int4(x.sp()).text(x.sys()).text(x.code()).numeric(x.value()).int2(x.grp()); q.endRow(); }
+      for (var x : rows.uris) { u.int8(pid).int4(x.sp()).text(x.uri()).int2(x.grp()); u.endRow(); }
     }
     copyIn(copy, "fhir_sp_string (pid, sp, norm, exact, grp)", s);
     copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt, grp)", t);
@@ -333,7 +348,7 @@ public final class ResourceStore {
   private static void copyIn(CopyManager copy, String target, CopyBuffer buf) throws SQLException {
     if (buf.rows() == 0) return;
     try {
-      copy.copyIn("COPY " + target + " FROM STDIN", buf.stream());
+      copy.copyIn("COPY " + target + " FROM STDIN (FORMAT binary)", buf.stream());
     } catch (IOException e) {
       throw new SQLException("COPY into " + target + " failed", e);
     }

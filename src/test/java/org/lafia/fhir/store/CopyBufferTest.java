@@ -1,49 +1,116 @@
 package org.lafia.fhir.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.postgresql.PGConnection;
+import org.springframework.beans.factory.annotation.Autowired;
 
-/** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
+/**
+ * Binary COPY rows read back by the real PostgreSQL: every column type the store writes, with the
+ * values that are easy to get wrong (text beyond Latin, NUL, lone surrogates, numerics of any scale
+ * and sign, instants before PostgreSQL's epoch and at the bounds open date ranges use, nulls).
+ */
+@LafiaTest
 class CopyBufferTest {
+  @Autowired DataSource dataSource;
 
-  private static String row(String... fields) {
+  private static final String TABLE =
+      "create temp table copy_check (i8 bigint, i4 integer, i2 smallint, t text, c char(1),"
+          + " ts timestamptz, n numeric, b boolean, y bytea)";
+
+  private List<List<String>> roundTrip(CopyBuffer buf) throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      try (Statement s = c.createStatement()) {
+        s.execute(TABLE);
+      }
+      try {
+        long n = c.unwrap(PGConnection.class).getCopyAPI()
+            .copyIn("COPY copy_check FROM STDIN (FORMAT binary)", buf.stream());
+        assertThat(n).isEqualTo(buf.rows());
+        List<List<String>> out = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+          s.execute("set timezone = 'UTC'");
+          try (ResultSet rs = s.executeQuery(
+              "select i8::text, i4::text, i2::text, t, c::text, to_char(ts, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'),"
+                  + " n::text, b::text, encode(y, 'hex') from copy_check")) {
+            while (rs.next()) {
+              List<String> row = new ArrayList<>();
+              for (int i = 1; i <= 9; i++) row.add(rs.getString(i));
+              out.add(row);
+            }
+          }
+        }
+        return out;
+      } finally {
+        try (Statement s = c.createStatement()) {
+          s.execute("drop table copy_check");
+          s.execute("reset timezone");
+        }
+      }
+    }
+  }
+
+  private static CopyBuffer row(CopyBuffer b, long i8, int i4, int i2, String t, char c, Instant ts,
+      BigDecimal n, boolean bool, byte[] y) {
+    b.int8(i8).int4(i4).int2(i2).text(t).bpchar(c).timestamptz(ts).numeric(n).bool(bool).bytea(y).endRow();
+    return b;
+  }
+
+  @Test
+  void every_column_type_reads_back_as_written() throws Exception {
     CopyBuffer b = new CopyBuffer();
-    for (String f : fields) b.field(f);
-    b.endRow();
-    return b.text();
+    row(b, 42, -7, 3, "Kossi Amégan", 'C', Instant.parse("2024-03-01T10:00:00Z"), new BigDecimal("1.50"), true,
+        new byte[] {0x0f, (byte) 0xa0});
+    row(b, Long.MIN_VALUE, Integer.MAX_VALUE, -1, "🦟 paludisme ⴰⵎⴰⵣⵉⵖ عبد الله", 'D',
+        Instant.parse("1969-07-20T20:17:40.123456789Z"), new BigDecimal("-0.000012345"), false, new byte[0]);
+    row(b, 0, 0, Short.MAX_VALUE, "N'Guessan\t\\\n\"x\"", 'U', Instant.parse("0001-01-01T00:00:00Z"),
+        new BigDecimal("1E+3"), true, null);
+    row(b, 1, 1, 1, "", 'C', Instant.parse("9999-12-31T23:59:59.999Z"),
+        new BigDecimal("123456789012345678901234567890.000000000000000000001"), false, new byte[] {0});
+    assertThat(b.rows()).isEqualTo(4);
+
+    List<List<String>> rows = roundTrip(b);
+    assertThat(rows).containsExactly(
+        List.of("42", "-7", "3", "Kossi Amégan", "C", "2024-03-01T10:00:00.000000", "1.50", "true", "0fa0"),
+        List.of(String.valueOf(Long.MIN_VALUE), String.valueOf(Integer.MAX_VALUE), "-1",
+            "🦟 paludisme ⴰⵎⴰⵣⵉⵖ عبد الله", "D", "1969-07-20T20:17:40.123456", "-0.000012345", "false", ""),
+        java.util.Arrays.asList("0", "0", "32767", "N'Guessan\t\\\n\"x\"", "U", "0001-01-01T00:00:00.000000",
+            "1000", "true", null),
+        List.of("1", "1", "1", "", "C", "9999-12-31T23:59:59.999000",
+            "123456789012345678901234567890.000000000000000000001", "false", "00"));
   }
 
   @Test
-  void plain_values_are_copied_as_they_are() {
-    assertThat(row("Amégan", "N'Guessan", "عبد الله")).isEqualTo("Amégan\tN'Guessan\tعبد الله\n");
-  }
-
-  @Test
-  void backslashes_of_stored_json_are_doubled() {
-    String json = "{\"div\":\"<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">Kossi</div>\"}";
-    assertThat(row(json, "x")).isEqualTo(json.replace("\\", "\\\\") + "\tx\n");
-  }
-
-  @Test
-  void control_characters_and_backslashes_together_are_escaped() {
-    assertThat(row("a\\b\tc\nd\re")).isEqualTo("a\\\\b\\tc\\nd\\re\n");
-    assertThat(row("line 1\nline 2")).isEqualTo("line 1\\nline 2\n");
-  }
-
-  @Test
-  void text_beyond_latin_is_utf8_and_numbers_dates_bytes_are_plain() {
-    assertThat(row("🦟 paludisme", "ⴰⵎⴰⵣⵉⵖ", "é\\")).isEqualTo("🦟 paludisme\tⴰⵎⴰⵣⵉⵖ\té\\\\\n");
-    assertThat(row("a\uD800b")).isEqualTo("a?b\n"); // a lone surrogate has no UTF-8 form
+  void nulls_nul_characters_and_lone_surrogates() throws Exception {
     CopyBuffer b = new CopyBuffer();
-    b.field(42L).field((Long) null).field(java.time.Instant.parse("2024-03-01T10:00:00Z"))
-        .field(new java.math.BigDecimal("1.50")).field(true).bytes(new byte[] {0x0f, (byte) 0xa0}).endRow();
-    assertThat(b.text()).isEqualTo("42\t\\N\t2024-03-01T10:00:00Z\t1.50\tt\t\\\\x0fa0\n");
-    assertThat(b.rows()).isEqualTo(1);
+    b.int8((Long) null).int4(5).int2(0).text("a\u0000b\uD800c").bpchar('C').timestamptz(null).numeric(null)
+        .bool(false).bytea(null).endRow();
+    List<List<String>> rows = roundTrip(b);
+    // text cannot hold NUL (dropped); a lone surrogate has no UTF-8 form ('?', as String.getBytes does)
+    assertThat(rows).containsExactly(java.util.Arrays.asList(null, "5", "0", "ab?c", "C", null, null, "false", null));
   }
 
   @Test
-  void null_is_the_null_marker() {
-    assertThat(row(null, "")).isEqualTo("\\N\t\n");
+  void a_buffer_can_be_streamed_twice_and_rejects_half_rows_and_overflowing_smallints() throws Exception {
+    CopyBuffer b = new CopyBuffer();
+    row(b, 1, 2, 3, "x", 'C', Instant.EPOCH, BigDecimal.ONE, true, new byte[] {1});
+    assertThat(b.bytes()).isEqualTo(b.bytes());
+    assertThat(roundTrip(b)).hasSize(1);
+    assertThatThrownBy(() -> b.int2(70_000)).isInstanceOf(IllegalArgumentException.class);
+    CopyBuffer half = new CopyBuffer();
+    half.int8(1);
+    assertThatThrownBy(half::stream).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new CopyBuffer().endRow()).isInstanceOf(IllegalStateException.class);
   }
 }
