@@ -321,4 +321,28 @@ class CrudTest extends FhirTestSupport {
     assertThat(patient.getConditionalCreate()).isTrue();
     assertThat(patient.getOperation()).anyMatch(o -> o.getName().equals("everything"));
   }
+
+  @Test
+  void metadata_is_the_same_statement_in_every_format_and_on_every_request() throws Exception {
+    // Encoded once per format and kept: the cached text must equal what HAPI encodes, in each variant.
+    String json1 = send("GET", "/metadata", null, null).body();
+    String json2 = send("GET", "/metadata", null, null).body();
+    assertThat(json2).isEqualTo(json1);
+    var fromJson = (org.hl7.fhir.r4.model.CapabilityStatement) CTX.newJsonParser().parseResource(json1);
+    HttpResponse<String> xml = send("GET", "/metadata?_format=xml", null, null);
+    assertThat(xml.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+xml");
+    var fromXml = (org.hl7.fhir.r4.model.CapabilityStatement) CTX.newXmlParser().parseResource(xml.body());
+    String pretty = send("GET", "/metadata?_pretty=true", null, null).body();
+    assertThat(pretty).contains("\n  \"resourceType\"");
+    var fromPretty = (org.hl7.fhir.r4.model.CapabilityStatement) CTX.newJsonParser().parseResource(pretty);
+    for (var cs : java.util.List.of(fromXml, fromPretty)) {
+      assertThat(cs.getDate()).isEqualTo(fromJson.getDate());
+      assertThat(cs.getImplementation().getUrl()).isEqualTo(fromJson.getImplementation().getUrl());
+      assertThat(cs.getRestFirstRep().getResource()).hasSameSizeAs(fromJson.getRestFirstRep().getResource());
+    }
+    assertThat(fromJson.getImplementation().getUrl()).endsWith("/fhir");
+    // _summary and _elements still go through HAPI's encoder
+    String summary = send("GET", "/metadata?_summary=count", null, null).body();
+    assertThat(summary).contains("CapabilityStatement");
+  }
 }

@@ -14,15 +14,36 @@ import org.lafia.fhir.index.SearchParam;
  */
 final class Capabilities {
   private final FhirServices fhir;
+  /** When this node started: the statement cannot change while it runs (parameters are fixed at start). */
+  private final Date started = new Date();
+  /**
+   * The last encoding per format (JSON, XML) and pretty printing, with the base it names: encoding
+   * 146 resource types and their parameters costs milliseconds, and clients ask for it often.
+   * One entry per variant, so a client varying the Host header cannot grow it.
+   */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Encoded> encoded =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
+
+  private record Encoded(String base, String text) {}
 
   Capabilities(FhirServices fhir) {
     this.fhir = fhir;
   }
 
+  /** The statement as {@code parser} encodes it (plain JSON or XML, pretty or not), cached per base. */
+  String encode(String base, boolean xml, boolean pretty, java.util.function.Supplier<ca.uhn.fhir.parser.IParser> parser) {
+    int slot = (xml ? 2 : 0) + (pretty ? 1 : 0);
+    Encoded e = encoded.get(slot);
+    if (e != null && e.base().equals(base)) return e.text();
+    String text = parser.get().encodeResourceToString(statement(base));
+    encoded.set(slot, new Encoded(base, text));
+    return text;
+  }
+
   CapabilityStatement statement(String base) {
     CapabilityStatement cs = new CapabilityStatement();
     cs.setStatus(Enumerations.PublicationStatus.ACTIVE);
-    cs.setDate(new Date());
+    cs.setDate(started);
     cs.setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE);
     cs.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
     cs.setName("Lafia");

@@ -140,7 +140,11 @@ public final class FhirServlet extends HttpServlet {
     }
     if (first.equals("metadata")) {
       if (!m.equals("GET")) throw methodNotAllowed(m, "/metadata");
-      out.resource(req, resp, 200, capabilities.statement(req.base));
+      if (req.first("_summary") == null && req.first("_elements") == null) {
+        out.text(resp, 200, req.xml, capabilities.encode(req.base, req.xml, req.pretty, () -> out.parser(req, false)));
+      } else {
+        out.resource(req, resp, 200, capabilities.statement(req.base));
+      }
       return;
     }
     if (first.equals("_history")) {

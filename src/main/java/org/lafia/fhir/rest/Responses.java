@@ -89,6 +89,12 @@ final class Responses {
     write(resp, req.xml ? XML_TYPE : JSON_TYPE, parser(req, false).encodeResourceToString(r));
   }
 
+  /** Text already encoded in the client's format. */
+  void text(HttpServletResponse resp, int status, boolean xml, String text) throws IOException {
+    resp.setStatus(status);
+    write(resp, xml ? XML_TYPE : JSON_TYPE, text);
+  }
+
   static void versionHeaders(HttpServletResponse resp, int version, Instant lastUpdated) {
     resp.setHeader("ETag", "W/\"" + version + "\"");
     if (lastUpdated != null) resp.setHeader("Last-Modified", HTTP_DATE.format(lastUpdated));
