@@ -323,6 +323,27 @@ class CrudTest extends FhirTestSupport {
   }
 
   @Test
+  void decimals_up_to_a_thousand_digits_either_side_are_stored_with_their_precision_and_found() throws Exception {
+    String code = unique("dec");
+    // A JSON number is at most 1000 characters (Jackson's limit); exponents reach the digit limits.
+    String big = "1" + "0".repeat(990) + ".5";
+    String small = "0." + "0".repeat(990) + "7";
+    for (String v : new String[] {big, small, "1e999", "7e-1000", "2.50"}) {
+      HttpResponse<String> r = send("POST", "/Observation", "application/fhir+json",
+          "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"urn:t\",\"code\":\""
+              + code + "\"}]},\"valueQuantity\":{\"value\":" + v + "}}");
+      assertThat(r.statusCode()).as(v + ": " + r.body()).isEqualTo(201);
+      var stored = (org.hl7.fhir.r4.model.Observation) CTX.newJsonParser().parseResource(r.body());
+      // the same number (0.000…7 may come back as 7E-991, the JSON number of the same decimal; HAPI's
+      // own parser then writes 1e999 out in full)
+      assertThat(stored.getValueQuantity().getValue()).isEqualByComparingTo(new java.math.BigDecimal(v));
+    }
+    HttpResponse<String> found = send("GET", "/Observation?code=urn:t%7C" + code + "&value-quantity=ge1e998&_summary=count", null, null);
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+    assertThat(found.body()).contains("\"total\":1"); // 1e999 (1000 digits before the point)
+  }
+
+  @Test
   void metadata_is_the_same_statement_in_every_format_and_on_every_request() throws Exception {
     // Encoded once per format and kept: the cached text must equal what HAPI encodes, in each variant.
     String json1 = send("GET", "/metadata", null, null).body();

@@ -238,6 +238,9 @@ final class BodyCheck {
     }
   }
 
+  /** Digits a decimal may have before, and after, its point. */
+  static final int MAX_DECIMAL_DIGITS = 1000;
+
   private static void primitive(JsonNode v, String type, At at) {
     switch (type) {
       case "boolean" -> {
@@ -245,6 +248,13 @@ final class BodyCheck {
       }
       case "decimal" -> {
         if (!v.isNumber()) throw bad(at, "must be a JSON number");
+        // FHIR sets no bound, but 1e400000 costs HAPI's parser seconds and fits no database
+        // numeric: no measurement needs more than a thousand digits on either side of the point.
+        java.math.BigDecimal d = v.decimalValue();
+        if (d.scale() > MAX_DECIMAL_DIGITS || (long) d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
+          throw bad(at, "has more than " + MAX_DECIMAL_DIGITS + " digits before or after the decimal point"
+              + " / a plus de " + MAX_DECIMAL_DIGITS + " chiffres avant ou après la virgule");
+        }
       }
       default -> {
         if (INTEGERS.contains(type)) {

@@ -357,7 +357,13 @@ final class Conditions {
       v = raw.substring(2);
     }
     try {
-      return new Num(prefix, new BigDecimal(v));
+      BigDecimal d = new BigDecimal(v);
+      // the bound of stored decimals (BodyCheck): beyond it PostgreSQL would round the value away
+      if (d.scale() > 1000 || (long) d.precision() - d.scale() > 1000) {
+        throw new BadSearch("'" + raw + "' has more than 1000 digits before or after the decimal point."
+            + " / '" + raw + "' a plus de 1000 chiffres avant ou après la virgule.");
+      }
+      return new Num(prefix, d);
     } catch (NumberFormatException e) {
       throw new BadSearch("'" + raw + "' is not a number (expected e.g. 5.4, optionally prefixed"
           + " by eq, ne, gt, lt, ge, le, sa, eb or ap).");

@@ -3,6 +3,7 @@ package org.lafia.fhir.store;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.sql.SQLDataException;
 import java.time.Instant;
 import java.util.Arrays;
 import org.postgresql.util.ByteConverter;
@@ -118,9 +119,25 @@ final class CopyBuffer {
     return this;
   }
 
-  /** A {@code numeric} column (the driver's encoder: base-10000 digits, weight, sign, scale). */
-  CopyBuffer numeric(BigDecimal d) {
+  /** Digits PostgreSQL's numeric holds before the decimal point (weight is a 16-bit count of 4-digit groups). */
+  static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
+  /** Digits it holds after the decimal point (display scale is 14 bits). */
+  static final int NUMERIC_MAX_SCALE = 16_383;
+
+  /**
+   * A {@code numeric} column (the driver's encoder: base-10000 digits, weight, sign, scale). FHIR's
+   * decimal takes any exponent ({@code 1e400000}); beyond what numeric holds the value is refused as
+   * a data error (SQLSTATE 22003, a 400 for the client) before any conversion, which for such
+   * exponents would take seconds and, in the binary format, silently wrap the weight.
+   */
+  CopyBuffer numeric(BigDecimal d) throws SQLDataException {
     if (d == null) return nullField();
+    if (d.scale() > NUMERIC_MAX_SCALE || (long) d.precision() - d.scale() > NUMERIC_MAX_INTEGER_DIGITS) {
+      long before = Math.max(0, (long) d.precision() - d.scale());
+      throw new SQLDataException("A decimal with " + before + " digits before the point and " + Math.max(0, d.scale())
+          + " after is beyond what can be stored and searched (at most " + NUMERIC_MAX_INTEGER_DIGITS + " and "
+          + NUMERIC_MAX_SCALE + "). / Nombre décimal hors des limites de stockage et de recherche.", "22003");
+    }
     byte[] b = ByteConverter.numeric(d);
     field(b.length);
     put(b, 0, b.length);

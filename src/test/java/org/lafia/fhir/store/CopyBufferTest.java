@@ -62,7 +62,7 @@ class CopyBufferTest {
   }
 
   private static CopyBuffer row(CopyBuffer b, long i8, int i4, int i2, String t, char c, Instant ts,
-      BigDecimal n, boolean bool, byte[] y) {
+      BigDecimal n, boolean bool, byte[] y) throws Exception {
     b.int8(i8).int4(i4).int2(i2).text(t).bpchar(c).timestamptz(ts).numeric(n).bool(bool).bytea(y).endRow();
     return b;
   }
@@ -89,6 +89,24 @@ class CopyBufferTest {
             "1000", "true", null),
         List.of("1", "1", "1", "", "C", "9999-12-31T23:59:59.999000",
             "123456789012345678901234567890.000000000000000000001", "false", "00"));
+  }
+
+  @Test
+  void numerics_at_postgresql_limits_pass_and_beyond_them_are_a_data_error() throws Exception {
+    CopyBuffer b = new CopyBuffer();
+    BigDecimal widest = BigDecimal.ONE.scaleByPowerOfTen(CopyBuffer.NUMERIC_MAX_INTEGER_DIGITS - 1); // 131,072 digits
+    BigDecimal finest = BigDecimal.ONE.movePointLeft(CopyBuffer.NUMERIC_MAX_SCALE); // 16,383 decimals
+    row(b, 1, 1, 1, "w", 'C', Instant.EPOCH, widest, true, null);
+    row(b, 2, 2, 2, "f", 'C', Instant.EPOCH, finest, true, null);
+    List<List<String>> rows = roundTrip(b);
+    assertThat(rows.get(0).get(6)).hasSize(CopyBuffer.NUMERIC_MAX_INTEGER_DIGITS).startsWith("10000");
+    assertThat(rows.get(1).get(6)).hasSize(CopyBuffer.NUMERIC_MAX_SCALE + 2).startsWith("0.0000").endsWith("1");
+    for (BigDecimal beyond : new BigDecimal[] {widest.scaleByPowerOfTen(1), finest.movePointLeft(1),
+        new BigDecimal("1e400000"), new BigDecimal("-1e-400000")}) {
+      assertThatThrownBy(() -> new CopyBuffer().numeric(beyond))
+          .isInstanceOfSatisfying(java.sql.SQLDataException.class, e -> assertThat(e.getSQLState()).isEqualTo("22003"))
+          .hasMessageContaining("beyond what can be stored");
+    }
   }
 
   @Test
