@@ -102,9 +102,12 @@ final class CopyBuffer {
     return this;
   }
 
-  /** A {@code smallint} column. */
-  CopyBuffer int2(int v) {
-    if (v != (short) v) throw new IllegalArgumentException("not a smallint: " + v);
+  /** A {@code smallint} column; out of its range is a data error (22003), as PostgreSQL reports it for text. */
+  CopyBuffer int2(int v) throws SQLDataException {
+    if (v != (short) v) {
+      throw new SQLDataException("The value " + v + " is out of range for a smallint column"
+          + " (more than 32,767 repetitions of one element?). / Valeur hors limites.", "22003");
+    }
     field(2);
     putShort(v);
     return this;

@@ -125,7 +125,8 @@ class CopyBufferTest {
     row(b, 1, 2, 3, "x", 'C', Instant.EPOCH, BigDecimal.ONE, true, new byte[] {1});
     assertThat(b.bytes()).isEqualTo(b.bytes());
     assertThat(roundTrip(b)).hasSize(1);
-    assertThatThrownBy(() -> b.int2(70_000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.int2(70_000)).isInstanceOfSatisfying(java.sql.SQLDataException.class,
+        e -> assertThat(e.getSQLState()).isEqualTo("22003"));
     CopyBuffer half = new CopyBuffer();
     half.int8(1);
     assertThatThrownBy(half::stream).isInstanceOf(IllegalStateException.class);
