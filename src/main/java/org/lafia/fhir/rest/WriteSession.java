@@ -56,10 +56,10 @@ final class WriteSession implements AutoCloseable {
   private final Connection c;
   private final Instant now;
   private final String nowText;
-  private final List<ResourceWrite> pending = new ArrayList<>();
+  private org.lafia.fhir.store.Slice pending = new org.lafia.fhir.store.Slice();
   private static final int FLUSH_RESOURCES = 2000;
-  private static final long FLUSH_CHARS = 8_000_000;
-  private long pendingChars;
+  /** Compressed body bytes of a slice: about 8 MB of JSON. */
+  private static final long FLUSH_BODY_BYTES = 4_000_000;
   private final Set<String> written = new HashSet<>();
   /** Pid of every resource this session has staged, by type and id: targets of later references. */
   private final Map<String, Map<String, Long>> stagedPids = new java.util.HashMap<>();
@@ -304,8 +304,7 @@ final class WriteSession implements AutoCloseable {
     IndexRows rows = fhir.extractor().extract(resource);
     if (!referenceMap.isEmpty()) remapReferences(rows);
     pending.add(new ResourceWrite(pid, type, id, version, now, first ? 'C' : 'U', body, hash, first, rows));
-    pendingChars += body.length();
-    if (pending.size() >= FLUSH_RESOURCES || pendingChars >= FLUSH_CHARS) writePending();
+    if (pending.size() >= FLUSH_RESOURCES || pending.bodyBytes() >= FLUSH_BODY_BYTES) writePending();
     return new Outcome(status, type, id, version, now, body);
   }
 
@@ -429,8 +428,7 @@ final class WriteSession implements AutoCloseable {
       Map<String, Long> ofType = stagedPids.get(type);
       return ofType == null ? null : ofType.get(id);
     }));
-    pending.clear();
-    pendingChars = 0;
+    pending = new org.lafia.fhir.store.Slice();
   }
 
   void commit() throws SQLException {

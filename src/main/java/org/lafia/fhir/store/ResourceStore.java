@@ -205,42 +205,27 @@ public final class ResourceStore {
    * reference whose target is not written yet (a later slice): {@link #resolveLateTargets}
    * completes them.
    */
-  public List<Long> write(Connection c, List<ResourceWrite> writes,
+  public List<Long> write(Connection c, Slice slice,
       java.util.function.BiFunction<String, String, Long> known) throws SQLException {
-    if (writes.isEmpty()) return List.of();
-    CopyBuffer fresh = new CopyBuffer();
-    CopyBuffer versions = new CopyBuffer();
-    List<ResourceWrite> existing = new ArrayList<>();
-    for (ResourceWrite w : writes) {
-      if (w.firstVersion()) {
-        fresh.int8(w.pid()).text(w.type()).text(w.id()).int4(w.version())
-            .timestamptz(w.lastUpdated()).bool(w.method() == 'D').bytea(w.contentHash());
-        fresh.endRow();
-      } else {
-        existing.add(w);
-      }
-      versions.int8(w.pid()).int4(w.version()).text(w.type()).text(w.id())
-          .timestamptz(w.lastUpdated()).bpchar(w.method()).bytea(BodyCodec.encode(w.body()));
-      versions.endRow();
-    }
+    if (slice.isEmpty()) return List.of();
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-    copyIn(copy, "fhir_resource (pid, res_type, res_id, version, last_updated, deleted, content_hash)", fresh);
-    if (!existing.isEmpty()) {
+    copyIn(copy, "fhir_resource (pid, res_type, res_id, version, last_updated, deleted, content_hash)", slice.fresh);
+    if (!slice.existing.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "update fhir_resource set version = ?, last_updated = ?, deleted = ?, content_hash = ?"
                   + " where pid = ?")) {
-        for (ResourceWrite w : existing) {
+        for (Slice.Existing w : slice.existing) {
           ps.setInt(1, w.version());
           ps.setTimestamp(2, Timestamp.from(w.lastUpdated()));
-          ps.setBoolean(3, w.method() == 'D');
+          ps.setBoolean(3, w.deleted());
           ps.setBytes(4, w.contentHash());
           ps.setLong(5, w.pid());
           ps.addBatch();
         }
         ps.executeBatch();
       }
-      Array pids = c.createArrayOf("bigint", existing.stream().map(ResourceWrite::pid).toArray());
+      Array pids = c.createArrayOf("bigint", slice.existing.stream().map(Slice.Existing::pid).toArray());
       for (String table : INDEX_TABLES) {
         try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where pid = any(?)")) {
           ps.setArray(1, pids);
@@ -248,19 +233,27 @@ public final class ResourceStore {
         }
       }
     }
-    copyIn(copy, "fhir_version (pid, version, res_type, res_id, last_updated, method, body)", versions);
-    Map<String, Map<String, Long>> targets = referenceTargets(c, writes, known);
-    writeIndex(copy, writes, targets);
+    copyIn(copy, "fhir_version (pid, version, res_type, res_id, last_updated, method, body)", slice.versions);
+    Map<String, Map<String, Long>> targets = referenceTargets(c, slice.staged, known);
+    CopyBuffer r = new CopyBuffer();
     List<Long> late = new ArrayList<>();
-    for (ResourceWrite w : writes) {
-      if (w.rows() == null) continue;
-      for (IndexRows.Ref x : w.rows().refs) {
-        if (x.targetType() != null && targetPid(targets, x) == null) {
-          late.add(w.pid());
-          break;
-        }
+    for (Slice.Staged w : slice.staged) {
+      boolean waiting = false;
+      for (IndexRows.Ref x : w.refs()) {
+        Long target = targetPid(targets, x);
+        r.int8(w.pid()).int4(x.sp()).text(x.targetType()).text(x.targetId()).int2(x.grp()).int8(target);
+        r.endRow();
+        waiting |= x.targetType() != null && target == null;
       }
+      if (waiting) late.add(w.pid());
     }
+    copyIn(copy, "fhir_sp_string (pid, sp, norm, exact, grp)", slice.strings);
+    copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt, grp)", slice.tokens);
+    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id, grp, tgt_pid)", r);
+    copyIn(copy, "fhir_sp_date (pid, sp, lo, hi, grp)", slice.dates);
+    copyIn(copy, "fhir_sp_number (pid, sp, val, grp)", slice.numbers);
+    copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val, grp)", slice.quantities);
+    copyIn(copy, "fhir_sp_uri (pid, sp, uri, grp)", slice.uris);
     return late;
   }
 
@@ -283,16 +276,15 @@ public final class ResourceStore {
    * then one query for the rest (resources written before). A target not found yet is written
    * later in the same transaction.
    */
-  private static Map<String, Map<String, Long>> referenceTargets(Connection c, List<ResourceWrite> writes,
+  private static Map<String, Map<String, Long>> referenceTargets(Connection c, List<Slice.Staged> writes,
       java.util.function.BiFunction<String, String, Long> known) throws SQLException {
     Map<String, Map<String, Long>> pids = new HashMap<>();
-    for (ResourceWrite w : writes) pids.computeIfAbsent(w.type(), k -> new HashMap<>()).put(w.id(), w.pid());
+    for (Slice.Staged w : writes) pids.computeIfAbsent(w.type(), k -> new HashMap<>()).put(w.id(), w.pid());
     List<String> types = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     Map<String, java.util.Set<String>> asked = new HashMap<>();
-    for (ResourceWrite w : writes) {
-      if (w.rows() == null) continue;
-      for (IndexRows.Ref x : w.rows().refs) {
+    for (Slice.Staged w : writes) {
+      for (IndexRows.Ref x : w.refs()) {
         if (x.targetType() == null) continue;
         Map<String, Long> ofType = pids.get(x.targetType());
         if (ofType != null && ofType.containsKey(x.targetId())) continue;
@@ -315,34 +307,6 @@ public final class ResourceStore {
     if (x.targetType() == null) return null;
     Map<String, Long> ofType = targets.get(x.targetType());
     return ofType == null ? null : ofType.get(x.targetId());
-  }
-
-  private static void writeIndex(CopyManager copy, List<ResourceWrite> writes,
-      Map<String, Map<String, Long>> targets) throws SQLException {
-    CopyBuffer s = new CopyBuffer(), t = new CopyBuffer(), r = new CopyBuffer(),
-        d = new CopyBuffer(), n = new CopyBuffer(), q = new CopyBuffer(), u = new CopyBuffer();
-    for (ResourceWrite w : writes) {
-      IndexRows rows = w.rows();
-      if (rows == null) continue;
-      long pid = w.pid();
-      for (var x : rows.strings) { s.int8(pid).int4(x.sp()).text(x.norm()).text(x.exact()).int2(x.grp()); s.endRow(); }
-      for (var x : rows.tokens) { t.int8(pid).int4(x.sp()).text(x.sys()).text(x.code()).text(x.text()).int2(x.grp()); t.endRow(); }
-      for (var x : rows.refs) {
-        r.int8(pid).int4(x.sp()).text(x.targetType()).text(x.targetId()).int2(x.grp()).int8(targetPid(targets, x));
-        r.endRow();
-      }
-      for (var x : rows.dates) { d.int8(pid).int4(x.sp()).timestamptz(x.lo()).timestamptz(x.hi()).int2(x.grp()); d.endRow(); }
-      for (var x : rows.numbers) { n.int8(pid).int4(x.sp()).numeric(x.value()).int2(x.grp()); n.endRow(); }
-      for (var x : rows.quantities) { q.int8(pid).int4(x.sp()).text(x.sys()).text(x.code()).numeric(x.value()).int2(x.grp()); q.endRow(); }
-      for (var x : rows.uris) { u.int8(pid).int4(x.sp()).text(x.uri()).int2(x.grp()); u.endRow(); }
-    }
-    copyIn(copy, "fhir_sp_string (pid, sp, norm, exact, grp)", s);
-    copyIn(copy, "fhir_sp_token (pid, sp, sys, code, txt, grp)", t);
-    copyIn(copy, "fhir_sp_ref (pid, sp, tgt_type, tgt_id, grp, tgt_pid)", r);
-    copyIn(copy, "fhir_sp_date (pid, sp, lo, hi, grp)", d);
-    copyIn(copy, "fhir_sp_number (pid, sp, val, grp)", n);
-    copyIn(copy, "fhir_sp_quantity (pid, sp, sys, code, val, grp)", q);
-    copyIn(copy, "fhir_sp_uri (pid, sp, uri, grp)", u);
   }
 
   private static void copyIn(CopyManager copy, String target, CopyBuffer buf) throws SQLException {
