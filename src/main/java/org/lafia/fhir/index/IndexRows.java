@@ -7,6 +7,14 @@ import java.util.List;
 
 /** The search values of one resource version, grouped by index table, ready to be copied in. */
 public final class IndexRows {
+  /** Digits a decimal may have before, and after, its point, stored or searched (see BodyCheck). */
+  public static final int MAX_DECIMAL_DIGITS = 1000;
+
+  /** Whether a decimal is within {@link #MAX_DECIMAL_DIGITS} on both sides of its point. */
+  public static boolean decimalInBounds(BigDecimal d) {
+    return d.scale() <= MAX_DECIMAL_DIGITS && (long) d.precision() - d.scale() <= MAX_DECIMAL_DIGITS;
+  }
+
   public record Str(int sp, String norm, String exact, int grp) {}
 
   public record Token(int sp, String sys, String code, String text, int grp) {}

@@ -238,9 +238,6 @@ final class BodyCheck {
     }
   }
 
-  /** Digits a decimal may have before, and after, its point. */
-  static final int MAX_DECIMAL_DIGITS = 1000;
-
   private static void primitive(JsonNode v, String type, At at) {
     switch (type) {
       case "boolean" -> {
@@ -250,10 +247,10 @@ final class BodyCheck {
         if (!v.isNumber()) throw bad(at, "must be a JSON number");
         // FHIR sets no bound, but 1e400000 costs HAPI's parser seconds and fits no database
         // numeric: no measurement needs more than a thousand digits on either side of the point.
-        java.math.BigDecimal d = v.decimalValue();
-        if (d.scale() > MAX_DECIMAL_DIGITS || (long) d.precision() - d.scale() > MAX_DECIMAL_DIGITS) {
-          throw bad(at, "has more than " + MAX_DECIMAL_DIGITS + " digits before or after the decimal point"
-              + " / a plus de " + MAX_DECIMAL_DIGITS + " chiffres avant ou après la virgule");
+        if (!org.lafia.fhir.index.IndexRows.decimalInBounds(v.decimalValue())) {
+          int max = org.lafia.fhir.index.IndexRows.MAX_DECIMAL_DIGITS;
+          throw bad(at, "has more than " + max + " digits before or after the decimal point"
+              + " / a plus de " + max + " chiffres avant ou après la virgule");
         }
       }
       default -> {

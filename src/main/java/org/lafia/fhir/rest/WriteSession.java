@@ -37,6 +37,7 @@ import org.lafia.fhir.index.LocalReference;
 import org.lafia.fhir.search.Sql;
 import org.lafia.fhir.store.ResourceStore;
 import org.lafia.fhir.store.ResourceWrite;
+import org.lafia.fhir.store.Slice;
 import org.lafia.fhir.store.StoredResource;
 
 /**
@@ -56,7 +57,7 @@ final class WriteSession implements AutoCloseable {
   private final Connection c;
   private final Instant now;
   private final String nowText;
-  private org.lafia.fhir.store.Slice pending = new org.lafia.fhir.store.Slice();
+  private Slice pending = new Slice();
   private static final int FLUSH_RESOURCES = 2000;
   /** Compressed body bytes of a slice: about 8 MB of JSON. */
   private static final long FLUSH_BODY_BYTES = 4_000_000;
@@ -428,7 +429,7 @@ final class WriteSession implements AutoCloseable {
       Map<String, Long> ofType = stagedPids.get(type);
       return ofType == null ? null : ofType.get(id);
     }));
-    pending = new org.lafia.fhir.store.Slice();
+    pending = new Slice();
   }
 
   void commit() throws SQLException {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.lafia.fhir.index.IndexExtractor;
+import org.lafia.fhir.index.IndexRows;
 import org.lafia.fhir.index.LocalReference;
 import org.lafia.fhir.index.SearchParam;
 import org.lafia.fhir.index.SearchParamRegistry;
@@ -358,10 +359,11 @@ final class Conditions {
     }
     try {
       BigDecimal d = new BigDecimal(v);
-      // the bound of stored decimals (BodyCheck): beyond it PostgreSQL would round the value away
-      if (d.scale() > 1000 || (long) d.precision() - d.scale() > 1000) {
-        throw new BadSearch("'" + raw + "' has more than 1000 digits before or after the decimal point."
-            + " / '" + raw + "' a plus de 1000 chiffres avant ou après la virgule.");
+      // the bound of stored decimals: beyond it PostgreSQL would round the value away
+      if (!IndexRows.decimalInBounds(d)) {
+        int max = IndexRows.MAX_DECIMAL_DIGITS;
+        throw new BadSearch("'" + raw + "' has more than " + max + " digits before or after the decimal point."
+            + " / '" + raw + "' a plus de " + max + " chiffres avant ou après la virgule.");
       }
       return new Num(prefix, d);
     } catch (NumberFormatException e) {

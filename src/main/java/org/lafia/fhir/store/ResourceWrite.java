@@ -4,8 +4,8 @@ import java.time.Instant;
 import org.lafia.fhir.index.IndexRows;
 
 /**
- * A version about to be written: a create, update or delete. Collected for a whole transaction and
- * flushed in a few statements by {@link ResourceStore#write}.
+ * A version about to be written: a create, update or delete. Added to a {@link Slice}, which encodes
+ * it at once, and flushed with the rest of the slice in a few statements by {@link ResourceStore#write}.
  */
 public record ResourceWrite(
     long pid,
