@@ -41,16 +41,35 @@ public final class BodyCodec {
   public static byte[] encode(String json) {
     if (json == null) return null;
     byte[] raw = json.getBytes(StandardCharsets.UTF_8);
-    if (raw.length < MIN_TO_COMPRESS && (raw.length == 0 || raw[0] != LZ4_BLOCK)) return raw;
-    byte[] out = new byte[5 + COMPRESSOR.maxCompressedLength(raw.length)];
-    int n = COMPRESSOR.compress(raw, 0, raw.length, out, 5, out.length - 5);
-    if (n + 5 >= raw.length && raw[0] != LZ4_BLOCK) return raw;
-    out[0] = LZ4_BLOCK;
-    out[1] = (byte) (raw.length >>> 24);
-    out[2] = (byte) (raw.length >>> 16);
-    out[3] = (byte) (raw.length >>> 8);
-    out[4] = (byte) raw.length;
-    return java.util.Arrays.copyOf(out, n + 5);
+    byte[] out = new byte[maxEncodedLength(raw.length)];
+    return java.util.Arrays.copyOf(out, encodeInto(raw, out, 0));
+  }
+
+  /** Room {@link #encodeInto} may need for a body of {@code rawLength} UTF-8 bytes. */
+  static int maxEncodedLength(int rawLength) {
+    return Math.max(rawLength, 5 + COMPRESSOR.maxCompressedLength(rawLength));
+  }
+
+  /**
+   * Writes the stored form of {@code raw} (UTF-8 JSON) at {@code dst[off]}, which has room for
+   * {@link #maxEncodedLength}; returns its length. Straight into a COPY buffer, so a body is not
+   * compressed into an array of its own and then copied.
+   */
+  static int encodeInto(byte[] raw, byte[] dst, int off) {
+    boolean mustCompress = raw.length > 0 && raw[0] == LZ4_BLOCK; // else it would read as compressed
+    if (raw.length >= MIN_TO_COMPRESS || mustCompress) {
+      int n = COMPRESSOR.compress(raw, 0, raw.length, dst, off + 5, COMPRESSOR.maxCompressedLength(raw.length));
+      if (n + 5 < raw.length || mustCompress) {
+        dst[off] = LZ4_BLOCK;
+        dst[off + 1] = (byte) (raw.length >>> 24);
+        dst[off + 2] = (byte) (raw.length >>> 16);
+        dst[off + 3] = (byte) (raw.length >>> 8);
+        dst[off + 4] = (byte) raw.length;
+        return n + 5;
+      }
+    }
+    System.arraycopy(raw, 0, dst, off, raw.length);
+    return raw.length;
   }
 
   public static String decode(byte[] stored) {

@@ -162,6 +162,21 @@ final class CopyBuffer {
     return this;
   }
 
+  /** Writes a value in place: at {@code dst[off]}, with room for the length asked; returns the length written. */
+  interface InPlace {
+    int write(byte[] dst, int off);
+  }
+
+  /** A {@code bytea} column of at most {@code maxLength} bytes written in place; returns its length. */
+  int bytea(int maxLength, InPlace value) {
+    int at = lengthSlot();
+    ensure(maxLength);
+    int n = value.write(buf, len);
+    len += n;
+    closeLength(at);
+    return n;
+  }
+
   void endRow() {
     if (rowStart < 0) throw new IllegalStateException("a row needs at least one field");
     buf[rowStart] = (byte) (fields >> 8);

@@ -42,10 +42,14 @@ public final class Slice {
     } else {
       existing.add(new Existing(w.pid(), w.version(), w.lastUpdated(), w.method() == 'D', w.contentHash()));
     }
-    byte[] body = BodyCodec.encode(w.body());
-    if (body != null) bodyBytes += body.length;
     versions.int8(w.pid()).int4(w.version()).text(w.type()).text(w.id())
-        .timestamptz(w.lastUpdated()).bpchar(w.method()).bytea(body);
+        .timestamptz(w.lastUpdated()).bpchar(w.method());
+    if (w.body() == null) {
+      versions.bytea(null);
+    } else {
+      byte[] raw = w.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      bodyBytes += versions.bytea(BodyCodec.maxEncodedLength(raw.length), (dst, off) -> BodyCodec.encodeInto(raw, dst, off));
+    }
     versions.endRow();
     IndexRows rows = w.rows();
     List<IndexRows.Ref> refs = List.of();

@@ -38,6 +38,26 @@ class BodyCodecTest {
   }
 
   @Test
+  void a_large_body_that_does_not_shrink_is_kept_as_json_and_encoding_in_place_matches() {
+    java.util.Random random = new java.util.Random(42);
+    StringBuilder s = new StringBuilder("{\"data\":\"");
+    for (int i = 0; i < 3000; i++) s.append((char) ('A' + random.nextInt(26))); // no repeats for LZ4 to use
+    String json = s.append("\"}").toString();
+    byte[] raw = json.getBytes(StandardCharsets.UTF_8);
+    assertThat(BodyCodec.encode(json)).isEqualTo(raw);
+    byte[] dst = new byte[7 + BodyCodec.maxEncodedLength(raw.length)];
+    int n = BodyCodec.encodeInto(raw, dst, 7);
+    assertThat(java.util.Arrays.copyOfRange(dst, 7, 7 + n)).isEqualTo(raw);
+    String compressible = observation(30);
+    byte[] stored = BodyCodec.encode(compressible);
+    byte[] raw2 = compressible.getBytes(StandardCharsets.UTF_8);
+    byte[] dst2 = new byte[3 + BodyCodec.maxEncodedLength(raw2.length)];
+    int n2 = BodyCodec.encodeInto(raw2, dst2, 3);
+    assertThat(java.util.Arrays.copyOfRange(dst2, 3, 3 + n2)).isEqualTo(stored);
+    assertThat(BodyCodec.decode(stored)).isEqualTo(compressible);
+  }
+
+  @Test
   void json_stored_before_compression_and_deletes_read_as_they_are() {
     String legacy = observation(3);
     assertThat(BodyCodec.decode(legacy.getBytes(StandardCharsets.UTF_8))).isEqualTo(legacy);
