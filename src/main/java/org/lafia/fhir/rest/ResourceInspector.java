@@ -13,7 +13,8 @@ import org.hl7.fhir.r4.model.Reference;
 
 /**
  * One walk over a resource that finds every Reference (to rewrite or check) and every missing
- * required element (cardinality 1..), using HAPI's element definitions.
+ * required element (cardinality 1..), using HAPI's element definitions; decimals beyond the
+ * stored bound are refused on the way.
  */
 final class ResourceInspector {
   private final FhirContext ctx;
@@ -42,6 +43,13 @@ final class ResourceInspector {
         continue;
       }
       for (IBase v : values) {
+        if (v instanceof org.hl7.fhir.r4.model.DecimalType d && d.getValue() != null
+            && !org.lafia.fhir.index.IndexRows.decimalInBounds(d.getValue())) {
+          // JSON bodies are refused earlier (BodyCheck); this is the same bound for XML ones
+          int max = org.lafia.fhir.index.IndexRows.MAX_DECIMAL_DIGITS;
+          throw FhirError.badRequest(path + "." + child.getElementName() + ": a decimal with more than " + max
+              + " digits before or after the point. / Nombre décimal de plus de " + max + " chiffres.");
+        }
         if (v instanceof IPrimitiveType<?>) continue;
         if (v instanceof Reference r) refs.add(r);
         BaseRuntimeElementDefinition<?> vd =

@@ -387,6 +387,8 @@ class BadInputCorpusTest {
       {"no namespace", "<Patient><active value=\"true\"/></Patient>", 400},
       {"unknown element", "<Patient " + NS + "><foo value=\"1\"/></Patient>", 400},
       {"invalid birthDate", "<Patient " + NS + "><birthDate value=\"yesterday\"/></Patient>", 400},
+      {"decimal 1e-100000 in an extension", "<Patient " + NS + "><extension url=\"http://x.org/d\">"
+          + "<valueDecimal value=\"1e-100000\"/></extension></Patient>", 400},
       {"invalid gender code", "<Patient " + NS + "><gender value=\"unknown-code\"/></Patient>", 400},
       {"text content instead of value attribute", "<Patient " + NS + "><active>true</active></Patient>", 400},
       {"unknown resource type", "<Patientt " + NS + "><active value=\"true\"/></Patientt>", 400},
@@ -425,6 +427,9 @@ class BadInputCorpusTest {
           .notContaining("root:x:0:0", secret, "lollollollollollol");
       if (i++ % 2 == 0) c.wantXml();
     }
+    add(cat, "XML valueQuantity 1e5000 (too many digits)", "POST", "/Observation")
+        .body(b("<Observation " + NS + "><status value=\"final\"/><code><text value=\"x\"/></code>"
+            + "<valueQuantity><value value=\"1e5000\"/></valueQuantity></Observation>"), XML).expect(400).wantXml();
     add(cat, "invalid UTF-8 in XML", "POST", "/Patient")
         .body(cat(b("<Patient " + NS + "><name><family value=\""), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF},
             b("\"/></name></Patient>")), XML).expect(400).wantXml();
