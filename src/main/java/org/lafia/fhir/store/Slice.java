@@ -8,7 +8,7 @@ import org.lafia.fhir.index.IndexRows;
 
 /**
  * The writes of one flush of a transaction ({@link ResourceStore#write}), encoded into COPY rows as
- * they are staged. A slice lives about a second while its 2,000 resources are staged: kept as
+ * they are staged. A slice lived about a second while its 2,000 resources were staged: kept as
  * objects (bodies, search values) it outlived several young collections and was promoted, and
  * the old generation filled with it between full collections. Encoded, it is a few byte arrays;
  * only references stay objects, because their target pids are known at flush time.
