@@ -24,6 +24,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.lafia.fhir.index.IndexRows;
 
 /**
  * The FHIR representation rules HAPI's parser forgives, checked before a body is accepted: strict
@@ -247,8 +248,8 @@ final class BodyCheck {
         if (!v.isNumber()) throw bad(at, "must be a JSON number");
         // FHIR sets no bound, but 1e400000 costs HAPI's parser seconds and fits no database
         // numeric: no measurement needs more than a thousand digits on either side of the point.
-        if (!org.lafia.fhir.index.IndexRows.decimalInBounds(v.decimalValue())) {
-          int max = org.lafia.fhir.index.IndexRows.MAX_DECIMAL_DIGITS;
+        if (!IndexRows.decimalInBounds(v.decimalValue())) {
+          int max = IndexRows.MAX_DECIMAL_DIGITS;
           throw bad(at, "has more than " + max + " digits before or after the decimal point"
               + " / a plus de " + max + " chiffres avant ou après la virgule");
         }

@@ -9,7 +9,9 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Reference;
+import org.lafia.fhir.index.IndexRows;
 
 /**
  * One walk over a resource that finds every Reference (to rewrite or check) and every missing
@@ -43,10 +45,9 @@ final class ResourceInspector {
         continue;
       }
       for (IBase v : values) {
-        if (v instanceof org.hl7.fhir.r4.model.DecimalType d && d.getValue() != null
-            && !org.lafia.fhir.index.IndexRows.decimalInBounds(d.getValue())) {
+        if (v instanceof DecimalType d && d.getValue() != null && !IndexRows.decimalInBounds(d.getValue())) {
           // JSON bodies are refused earlier (BodyCheck); this is the same bound for XML ones
-          int max = org.lafia.fhir.index.IndexRows.MAX_DECIMAL_DIGITS;
+          int max = IndexRows.MAX_DECIMAL_DIGITS;
           throw FhirError.badRequest(path + "." + child.getElementName() + ": a decimal with more than " + max
               + " digits before or after the point. / Nombre décimal de plus de " + max + " chiffres.");
         }

@@ -14,7 +14,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * or the UTF-8 JSON itself, as for bodies too small to gain and for versions stored before
  * migration V5 (JSON never starts with byte 1).
  */
-public final class BodyCodec {
+final class BodyCodec {
   private static final byte LZ4_BLOCK = 1;
   /** Below this many bytes compression saves too little to pay for itself. */
   private static final int MIN_TO_COMPRESS = 128;
@@ -38,7 +38,8 @@ public final class BodyCodec {
     }
   }
 
-  public static byte[] encode(String json) {
+  /** The stored form of a body as an array of its own (what {@link #encodeInto} writes in place). */
+  static byte[] encode(String json) {
     if (json == null) return null;
     byte[] raw = json.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[maxEncodedLength(raw.length)];
@@ -72,7 +73,7 @@ public final class BodyCodec {
     return raw.length;
   }
 
-  public static String decode(byte[] stored) {
+  static String decode(byte[] stored) {
     if (stored == null) return null;
     if (stored.length == 0 || stored[0] != LZ4_BLOCK) return new String(stored, StandardCharsets.UTF_8);
     if (stored.length < 5) throw new IllegalStateException("stored body truncated");
