@@ -76,7 +76,11 @@ RUN="$(mktemp -d /tmp/lafia-bench.XXXXXX)"
 DATADIR="$RUN/data"
 BASE="http://127.0.0.1:$PORT/fhir"
 PGURI="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
-FB=(java -Xmx2g "$FBDIR/FhirBench.java")
+# The shared client sends no credentials; since the security issue every FHIR request but
+# /metadata needs a bearer token. A copy of it adds one header (LAFIA_BEARER), nothing else.
+sed 's|\.header("Accept", "application/fhir+json")|.header("Accept", "application/fhir+json").header("Authorization", "Bearer " + System.getenv().getOrDefault("LAFIA_BEARER", ""))|' \
+  "$FBDIR/FhirBench.java" >"$RUN/FhirBench.java"
+FB=(java -Xmx2g "$RUN/FhirBench.java")
 JPID=""; PGPID=""; MEMPID=""
 
 stop_server() {
@@ -168,7 +172,8 @@ mkdir -p "$DATADIR"
 log "starting Lafia on $BASE (embedded PostgreSQL on 127.0.0.1:$PGPORT, data in $DATADIR)"
 T0=$(now)
 java ${LAFIA_JAVA_OPTS:--Xmx640m -XX:+UseParallelGC} -jar "$RUN/lafia.jar" --server.address=127.0.0.1 --server.port="$PORT" \
-  --lafia.db.data-dir="$DATADIR" --lafia.db.embedded-port="$PGPORT" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} \
+  --lafia.db.data-dir="$DATADIR" --lafia.db.embedded-port="$PGPORT" --lafia.security.demo-accounts=true \
+  --lafia.security.issuer="http://127.0.0.1:$PORT" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} \
   >"$OUT/server.log" 2>&1 &
 JPID=$!
 STARTUP=""
@@ -180,6 +185,11 @@ for _ in $(seq 1 1200); do   # 0.25 s steps: at most 300 s
 done
 [[ -n "$STARTUP" ]] || { log "Lafia not ready after 300 s"; exit 1; }
 PGPID=$(head -1 "$DATADIR/pg/postmaster.pid")
+# Ingest and searches run as the demo system client (system/*.cruds), with a token from the
+# server's own token command (valid for the whole run).
+LAFIA_BEARER=$(LAFIA_ISSUER="http://127.0.0.1:$PORT" java -jar "$RUN/lafia.jar" token --client lafia-demo-system --ttl 6h \
+  --data-dir "$DATADIR" 2>"$OUT/token.log") || { log "no access token; see $OUT/token.log"; exit 1; }
+export LAFIA_BEARER
 PIDS="$JPID $PGPID"
 echo "startup_s=$STARTUP java_pid=$JPID postmaster_pid=$PGPID" | tee "$OUT/startup.txt"
 JAVA_PID=$JPID
@@ -247,7 +257,7 @@ for f in "$OUT"/search-c*.tsv; do
   [[ -f "$f" ]] || continue
   awk -F'\t' 'NR>1 && $4 != 200 && !seen[$1]++ {print $1"\t"$3"\t"$4}' "$f" | while IFS=$'\t' read -r q url st; do
     cnt=$(awk -F'\t' -v q="$q" 'NR>1 && $1==q && $4!=200' "$f" | wc -l)
-    body=$(curl -s --max-time 60 -H 'Accept: application/fhir+json' -w '\nHTTP %{http_code}' "$url" | tail -c 1500)
+    body=$(curl -s --max-time 60 -H 'Accept: application/fhir+json' -H "Authorization: Bearer $LAFIA_BEARER" -w '\nHTTP %{http_code}' "$url" | tail -c 1500)
     printf '%s: query=%s non200=%s first status=%s\n  GET %s\n  replay: %s\n\n' "$(basename "$f")" "$q" "$cnt" "$st" "$url" "$body" >>"$OUT/search-errors.txt"
   done
 done

@@ -12,6 +12,9 @@ public class LafiaApplication {
 
   public static void main(String[] args) {
     useUtc();
+    if (args.length > 0 && args[0].equals("token")) {
+      System.exit(org.lafia.security.TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     warmUpFhirModel();
     SpringApplication.run(LafiaApplication.class, args);
   }

@@ -28,6 +28,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_fhir_module_knows_security_only_through_its_own_ports() {
+    noClasses().that().resideInAPackage("org.lafia.fhir..")
+        .should().dependOnClassesThat().resideInAPackage("org.lafia.security..")
+        .check(LAFIA);
+  }
+
+  @Test
+  void security_uses_nothing_of_fhir_but_its_ports() {
+    noClasses().that().resideInAPackage("org.lafia.security..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.lafia.fhir.rest..", "org.lafia.fhir.store..",
+            "org.lafia.fhir.search..", "org.lafia.fhir.index..")
+        .check(LAFIA);
+  }
+
+  @Test
   void the_fhir_layers_have_no_cycles() {
     slices().matching("org.lafia.fhir.(*)..").should().beFreeOfCycles().check(LAFIA);
   }

@@ -15,5 +15,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"lafia.db.data-dir=target/test-db/${random.uuid}", "lafia.db.embedded-durable=false"})
+    properties = {"lafia.db.data-dir=target/test-db/${random.uuid}", "lafia.db.embedded-durable=false",
+        "lafia.security.issuer=http://lafia.test"})
 public @interface LafiaTest {}

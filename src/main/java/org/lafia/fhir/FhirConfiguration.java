@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import javax.sql.DataSource;
 import org.lafia.fhir.rest.FhirServices;
 import org.lafia.fhir.rest.FhirServlet;
+import org.lafia.fhir.spi.AccessPolicy;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,8 @@ public class FhirConfiguration {
   }
 
   @Bean
-  public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props) {
-    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes());
+  public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props, AccessPolicy access) {
+    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access);
   }
 
   @Bean

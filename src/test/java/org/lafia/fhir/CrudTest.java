@@ -253,7 +253,7 @@ class CrudTest extends FhirTestSupport {
     String family = unique("Gzip");
     for (int i = 0; i < 5; i++) client().create().resource(patient(family)).execute();
     var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/Patient?family=" + family))
-        .header("Accept-Encoding", "gzip").build();
+        .header("Accept-Encoding", "gzip").header("Authorization", "Bearer " + token()).build();
     var r = HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.headers().firstValue("Content-Encoding")).contains("gzip");
     String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes(),

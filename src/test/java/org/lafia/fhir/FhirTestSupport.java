@@ -9,7 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import org.lafia.TestAuth;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 /** What the FHIR end-to-end tests share: HAPI's generic client and a raw HTTP client. */
 public abstract class FhirTestSupport {
@@ -17,6 +21,12 @@ public abstract class FhirTestSupport {
   protected static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort protected int port;
+  @Autowired protected ApplicationContext context;
+
+  /** A bearer token allowed everything: the FHIR suites test the API, not the access rules (SecurityTest does). */
+  protected String token() {
+    return TestAuth.fullAccess(context, port);
+  }
 
   protected String base() {
     return "http://localhost:" + port + "/fhir";
@@ -25,7 +35,9 @@ public abstract class FhirTestSupport {
   protected IGenericClient client() {
     CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     CTX.getRestfulClientFactory().setSocketTimeout(60_000);
-    return CTX.newRestfulGenericClient(base());
+    IGenericClient client = CTX.newRestfulGenericClient(base());
+    client.registerInterceptor(new BearerTokenAuthInterceptor(token()));
+    return client;
   }
 
   /** A fresh token value so that tests never see each other's data. */
@@ -37,6 +49,7 @@ public abstract class FhirTestSupport {
       String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + pathAndQuery));
     if (contentType != null) b.header("Content-Type", contentType);
+    b.header("Authorization", "Bearer " + token());
     for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

@@ -22,7 +22,9 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.lafia.LafiaApplication;
+import org.lafia.TestAuth;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -41,8 +43,18 @@ class NodesTest {
   }
 
   private static IGenericClient client(ConfigurableApplicationContext node) {
+    return client(node, token(node));
+  }
+
+  private static IGenericClient client(ConfigurableApplicationContext node, String token) {
     CTX.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return CTX.newRestfulGenericClient(base(node));
+    IGenericClient c = CTX.newRestfulGenericClient(base(node));
+    c.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    return c;
+  }
+
+  private static String token(ConfigurableApplicationContext node) {
+    return TestAuth.fullAccess(node, Integer.parseInt(node.getEnvironment().getProperty("local.server.port")));
   }
 
   private static String base(ConfigurableApplicationContext node) {
@@ -75,7 +87,8 @@ class NodesTest {
         Patient p = new Patient();
         p.addName().setFamily(family);
         String id = client(a).create().resource(p).execute().getId().getIdPart();
-        Patient onB = client(b).read().resource(Patient.class).withId(id).execute();
+        // A token signed by A is accepted by B: the signing keys live in the shared database.
+        Patient onB = client(b, token(a)).read().resource(Patient.class).withId(id).execute();
         onB.setActive(true);
         assertThat(client(b).update().resource(onB).execute().getId().getVersionIdPart()).isEqualTo("2");
         Patient onA = client(a).read().resource(Patient.class).withId(id).execute();
@@ -103,12 +116,14 @@ class NodesTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> codes = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
+        String bearer = token(a);
         for (int i = 0; i < 4; i++) {
           String target = base(i % 2 == 0 ? a : b);
           codes.add(pool.submit(() -> {
             go.await();
             return http.send(HttpRequest.newBuilder(URI.create(target + "/Patient"))
                     .header("Content-Type", "application/fhir+json")
+                    .header("Authorization", "Bearer " + bearer)
                     .header("If-None-Exist", "identifier=urn:lafia:nodes|" + value)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:lafia:nodes\",\"value\":\"" + value + "\"}]}"))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode();

@@ -1,5 +1,8 @@
 package org.lafia.fhir.rest;
 
+import org.lafia.fhir.spi.AccessDenied;
+import org.lafia.fhir.spi.AccessPolicy.Interaction;
+
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -209,6 +212,16 @@ final class BundleProcessor {
     }
     if ((method == HTTPVerb.PUT || method == HTTPVerb.DELETE || method == HTTPVerb.PATCH) && id == null && criteria == null) {
       throw FhirError.badRequest("Entry #" + index + " (" + method.toCode() + " " + url + ") names neither an id nor criteria.");
+    }
+    try {
+      fhir.access().check(type, switch (method) {
+        case POST -> Interaction.CREATE;
+        case PUT, PATCH -> Interaction.UPDATE;
+        case DELETE -> Interaction.DELETE;
+        default -> id == null ? Interaction.SEARCH : Interaction.READ;
+      });
+    } catch (AccessDenied denied) {
+      throw new FhirError(403, "forbidden", "Entry #" + index + " (" + method.toCode() + " " + url + "): " + denied.getMessage());
     }
     return new Target(method, type, id, criteria);
   }
@@ -430,7 +443,7 @@ final class BundleProcessor {
           org.lafia.fhir.search.SearchResult r = fhir.search().search(s.connection(), t.type(), params, false, req.base);
           String self = Responses.searchUrl(req.base, t.type(), org.lafia.fhir.search.SearchEngine.queryString(params));
           String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, t.type(), r.nextQuery());
-          String json = Responses.bundleJson("searchset", r.total(), self, next, Responses.searchEntries(req.base, r));
+          String json = Responses.bundleJson("searchset", r.total(), self, next, Responses.searchEntries(req.base, r, fhir.access()));
           return new Responses.Entry(null, new StoredResource(0, "Bundle", UUID.randomUUID().toString(), 1,
               java.time.Instant.now(), 'U', json), null, null, null, null, "200 OK", null, null, null);
         }

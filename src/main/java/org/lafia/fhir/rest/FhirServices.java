@@ -11,6 +11,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.lafia.fhir.index.IndexExtractor;
 import org.lafia.fhir.index.SearchParamRegistry;
 import org.lafia.fhir.search.SearchEngine;
+import org.lafia.fhir.spi.AccessPolicy;
 import org.lafia.fhir.store.ResourceStore;
 
 /** The parts the REST layer works with, built once per node. */
@@ -24,8 +25,11 @@ public final class FhirServices {
   private final ResourceInspector inspector;
   private final long maxBodyBytes;
   private final BodyCheck bodyCheck;
+  private final AccessPolicy access;
 
-  public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes) {
+  public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
+      AccessPolicy access) {
+    this.access = access;
     this.ctx = ctx;
     this.dataSource = dataSource;
     this.registry = new SearchParamRegistry(ctx);
@@ -38,6 +42,7 @@ public final class FhirServices {
   }
 
   public FhirContext ctx() { return ctx; }
+  AccessPolicy access() { return access; }
   public DataSource dataSource() { return dataSource; }
   public SearchParamRegistry registry() { return registry; }
   IndexExtractor extractor() { return extractor; }

@@ -17,6 +17,8 @@ import org.hl7.fhir.r4.model.InstantType;
 import org.lafia.fhir.search.BadSearch;
 import org.lafia.fhir.search.SearchEngine;
 import org.lafia.fhir.search.SearchResult;
+import org.lafia.fhir.spi.AccessDenied;
+import org.lafia.fhir.spi.AccessPolicy.Interaction;
 import org.lafia.fhir.store.ResourceStore;
 import org.lafia.fhir.store.StoredResource;
 import org.slf4j.Logger;
@@ -75,6 +77,8 @@ public final class FhirServlet extends HttpServlet {
       route(req, resp);
     } catch (FhirError e) {
       fail(req, resp, e.status(), e.issueCode(), e.getMessage());
+    } catch (AccessDenied e) {
+      fail(req, resp, 403, "forbidden", e.getMessage());
     } catch (BadSearch e) {
       fail(req, resp, 400, "invalid", e.getMessage());
     } catch (DataFormatException e) {
@@ -149,6 +153,7 @@ public final class FhirServlet extends HttpServlet {
     }
     if (first.equals("_history")) {
       if (!m.equals("GET")) throw methodNotAllowed(m, "/_history");
+      allow("*", Interaction.SEARCH);
       history(req, resp, null, null);
       return;
     }
@@ -161,6 +166,12 @@ public final class FhirServlet extends HttpServlet {
     }
     String type = first;
     if (p.size() == 1) {
+      allow(type, switch (m) {
+        case "POST" -> Interaction.CREATE;
+        case "PUT", "PATCH" -> Interaction.UPDATE;
+        case "DELETE" -> Interaction.DELETE;
+        default -> Interaction.SEARCH;
+      });
       switch (m) {
         case "GET", "HEAD" -> search(req, resp, type, req.params);
         case "POST" -> create(req, resp, type);
@@ -174,16 +185,19 @@ public final class FhirServlet extends HttpServlet {
     String second = p.get(1);
     if (p.size() == 2 && second.equals("_search")) {
       if (!m.equals("POST")) throw methodNotAllowed(m, "/" + type + "/_search");
+      allow(type, Interaction.SEARCH);
       search(req, resp, type, formParams(req));
       return;
     }
     if (p.size() == 2 && second.equals("_history")) {
       if (!m.equals("GET")) throw methodNotAllowed(m, "/" + type + "/_history");
+      allow(type, Interaction.SEARCH);
       history(req, resp, type, null);
       return;
     }
     if (second.startsWith("$")) {
       if (p.size() != 2) throw FhirError.notFound("Unknown path.");
+      allow(type, Interaction.READ);
       operations.typeOperation(req, resp, type, second);
       return;
     }
@@ -192,6 +206,11 @@ public final class FhirServlet extends HttpServlet {
       throw FhirError.badRequest("'" + id + "' is not a valid FHIR id (1 to 64 letters, digits, '-' or '.').");
     }
     if (p.size() == 2) {
+      allow(type, switch (m) {
+        case "PUT", "PATCH" -> Interaction.UPDATE;
+        case "DELETE" -> Interaction.DELETE;
+        default -> Interaction.READ;
+      });
       switch (m) {
         case "GET", "HEAD" -> read(req, resp, type, id);
         case "PUT" -> update(req, resp, type, id);
@@ -203,11 +222,13 @@ public final class FhirServlet extends HttpServlet {
     }
     String third = p.get(2);
     if (third.startsWith("$") && p.size() == 3) {
+      allow(type, third.equals("$meta-add") || third.equals("$meta-delete") ? Interaction.UPDATE : Interaction.READ);
       operations.instanceOperation(req, resp, type, id, third);
       return;
     }
     if (third.equals("_history")) {
       if (!m.equals("GET") && !m.equals("HEAD")) throw methodNotAllowed(m, "history");
+      allow(type, Interaction.READ);
       if (p.size() == 3) {
         history(req, resp, type, id);
         return;
@@ -218,6 +239,11 @@ public final class FhirServlet extends HttpServlet {
       }
     }
     throw FhirError.notFound("Unknown path /fhir/" + String.join("/", p) + ".");
+  }
+
+  /** Asks the security module; refusals surface as 403 (see {@code service}). */
+  private void allow(String type, Interaction interaction) {
+    fhir.access().check(type, interaction);
   }
 
   private static FhirError methodNotAllowed(String method, String path) {
@@ -400,7 +426,7 @@ public final class FhirServlet extends HttpServlet {
     }
     String self = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
     String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, type, r.nextQuery());
-    out.bundle(req, resp, "searchset", r.total(), self, next, Responses.searchEntries(req.base, r));
+    out.bundle(req, resp, "searchset", r.total(), self, next, Responses.searchEntries(req.base, r, fhir.access()));
   }
 
   private void history(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {

@@ -147,8 +147,10 @@ final class Operations {
       included = fhir.store().currentByPids(conn, inc);
     }
     List<Responses.Entry> entries = new ArrayList<>();
-    for (StoredResource s : page) entries.add(Responses.Entry.match(req.base, s, "match"));
-    for (StoredResource s : included) entries.add(Responses.Entry.match(req.base, s, "include"));
+    // The patient's compartment as far as the caller may read it: types it may not read are left
+    // out (the page may then hold fewer entries; the next link stays right, it carries a pid).
+    for (StoredResource s : page) if (fhir.access().mayRead(s.type())) entries.add(Responses.Entry.match(req.base, s, "match"));
+    for (StoredResource s : included) if (fhir.access().mayRead(s.type())) entries.add(Responses.Entry.match(req.base, s, "include"));
     String path = req.base + "/Patient/" + id + "/$everything";
     Map<String, List<String>> params = new LinkedHashMap<>(req.params);
     String self = path + (params.isEmpty() ? "" : "?" + SearchEngine.queryString(params));

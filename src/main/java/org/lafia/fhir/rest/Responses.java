@@ -142,10 +142,11 @@ final class Responses {
   }
 
   /** The entries of a searchset: matches, then included resources. */
-  static List<Entry> searchEntries(String base, org.lafia.fhir.search.SearchResult r) {
+  /** Matches, then the included resources the caller may read (the others are left out silently). */
+  static List<Entry> searchEntries(String base, org.lafia.fhir.search.SearchResult r, org.lafia.fhir.spi.AccessPolicy access) {
     List<Entry> entries = new java.util.ArrayList<>(r.matches().size() + r.included().size());
     for (StoredResource s : r.matches()) entries.add(Entry.match(base, s, "match"));
-    for (StoredResource s : r.included()) entries.add(Entry.match(base, s, "include"));
+    for (StoredResource s : r.included()) if (access.mayRead(s.type())) entries.add(Entry.match(base, s, "include"));
     return entries;
   }
 

@@ -61,6 +61,7 @@ class BadInputCorpusTest {
 
   @LocalServerPort int port;
   @Autowired DataSource dataSource;
+  @Autowired org.springframework.context.ApplicationContext context;
 
   @Value("${lafia.fhir.max-body-bytes:134217728}")
   long maxBodyBytes;
@@ -1102,6 +1103,7 @@ class BadInputCorpusTest {
     HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir" + uriSafe(path)))
         .timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (!headers.containsKey("Authorization")) rb.header("Authorization", "Bearer " + org.lafia.TestAuth.fullAccess(context, port));
     headers.forEach(rb::header);
     return http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
   }

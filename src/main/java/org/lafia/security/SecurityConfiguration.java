@@ -1,0 +1,295 @@
+package org.lafia.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.lafia.fhir.spi.AccessPolicy;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
+
+/**
+ * Who may call Lafia, in three filter chains: the built-in OAuth 2.0 / OpenID Connect server's
+ * endpoints (Spring Authorization Server; off when an external issuer is configured), the FHIR
+ * API (bearer JWTs only, stateless; {@code /fhir/metadata} open), and the rest (sign-in page,
+ * health, sessions shared through PostgreSQL). See docs/architecture.md, "Security".
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    // Argon2id for every new hash; bcrypt hashes (e.g. imported accounts) still verify.
+    String current = "argon2@SpringSecurity_v5_8";
+    return new DelegatingPasswordEncoder(current, java.util.Map.of(
+        current, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+        "bcrypt", new BCryptPasswordEncoder()));
+  }
+
+  @Bean
+  Accounts accounts(DataSource dataSource, PasswordEncoder passwords, SecurityProperties props) {
+    return new Accounts(dataSource, passwords, props.maxFailedLogins(), props.lockout());
+  }
+
+  @Bean
+  AccessPolicy fhirAccessPolicy() {
+    return new ScopeAccessPolicy();
+  }
+
+  /** The FHIR API: bearer tokens only, no session, no CSRF (no cookie is ever trusted here). */
+  @Bean
+  @Order(2)
+  SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder jwtDecoder, SecurityProperties props) throws Exception {
+    // Path matchers, not MVC ones: the FHIR API is its own servlet, not a Spring MVC controller.
+    PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+    http.securityMatcher(path.matcher("/fhir/**"))
+        .authorizeHttpRequests(a -> a
+            .requestMatchers(path.matcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
+            .requestMatchers(path.matcher(HttpMethod.HEAD, "/fhir/metadata")).permitAll()
+            .anyRequest().authenticated())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .requestCache(c -> c.disable())
+        .oauth2ResourceServer(r -> r
+            .jwt(j -> j.decoder(jwtDecoder).jwtAuthenticationConverter(jwt -> new ActorAuthentication(jwt, Actor.fromJwt(jwt, props.claims()))))
+            .authenticationEntryPoint(FhirAuthErrors.unauthenticated())
+            .accessDeniedHandler(FhirAuthErrors.forbidden()))
+        .exceptionHandling(e -> e.authenticationEntryPoint(FhirAuthErrors.unauthenticated()).accessDeniedHandler(FhirAuthErrors.forbidden()));
+    return http.build();
+  }
+
+  /** Everything else: health and the sign-in page open; the rest needs a session (built-in) or a bearer token. */
+  @Bean
+  @Order(3)
+  SecurityFilterChain web(HttpSecurity http, SecurityProperties props, Accounts accounts, JwtDecoder jwtDecoder,
+      PasswordEncoder passwords) throws Exception {
+    http.authorizeHttpRequests(a -> a
+            .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/login", "/error", "/css/**", "/favicon.ico").permitAll()
+            .anyRequest().authenticated())
+        .headers(h -> h
+            .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; frame-ancestors 'none'; form-action 'self'"))
+            .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+    if (props.builtIn()) {
+      SavedRequestAwareAuthenticationSuccessHandler onward = new SavedRequestAwareAuthenticationSuccessHandler();
+      http.authenticationProvider(new PasswordAndCodeAuthentication(accounts, passwords))
+          .formLogin(f -> f.loginPage("/login")
+              .authenticationDetailsSource(PasswordAndCodeAuthentication.Details::new)
+              .successHandler((request, response, authentication) -> {
+                accounts.succeeded(authentication.getName());
+                onward.onAuthenticationSuccess(request, response, authentication);
+              })
+              .failureHandler((request, response, e) -> {
+                String login = request.getParameter("username");
+                String reason = e instanceof LockedException ? "locked" : e instanceof DisabledException ? "disabled" : "bad";
+                if (e instanceof PasswordAndCodeAuthentication.CodeRequired) reason = e.getMessage().contains("enrolled") ? "enrol" : "code";
+                if (login != null && !(e instanceof LockedException)) accounts.failed(login);
+                response.sendRedirect(request.getContextPath() + "/login?error=" + reason);
+              }))
+          .logout(l -> l.logoutSuccessUrl("/login?logout"));
+    } else {
+      http.oauth2ResourceServer(r -> r.jwt(j -> j.decoder(jwtDecoder)))
+          .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+    }
+    return http.build();
+  }
+
+  /** Tokens must carry this server's audience, from the expected issuer, within their lifetime. */
+  static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+    return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)));
+  }
+
+  /** With an external issuer (e.g. a Keycloak realm): its published keys, its tokens. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnExpression("!'${lafia.security.external-issuer-uri:}'.isBlank()")
+  static class ExternalIssuer {
+    @Bean
+    JwtDecoder jwtDecoder(SecurityProperties props) {
+      NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(props.externalIssuerUri()).build();
+      decoder.setJwtValidator(validator(props.externalIssuerUri(), props.audience()));
+      return decoder;
+    }
+  }
+
+  /** Lafia as its own authorization server (the default). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnExpression("'${lafia.security.external-issuer-uri:}'.isBlank()")
+  static class BuiltInServer {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+      OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+      http.securityMatcher(server.getEndpointsMatcher())
+          .with(server, s -> s
+              .oidc(Customizer.withDefaults())
+              .clientAuthentication(c -> c.authenticationConverter(new SmartClientAssertion()).authenticationProviders(providers -> providers.forEach(p -> {
+                if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders());
+              }))))
+          .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+          .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
+              new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+          .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()));
+      return http.build();
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(SecurityProperties props) {
+      return AuthorizationServerSettings.builder().issuer(props.issuer()).build();
+    }
+
+    @Bean
+    SigningKeys signingKeys(DataSource dataSource, SecurityProperties props) {
+      Duration longest = props.accessTokenTtl().compareTo(props.systemTokenTtl()) > 0 ? props.accessTokenTtl() : props.systemTokenTtl();
+      return new SigningKeys(dataSource, props.keyRotation(), longest);
+    }
+
+    /** Published at the JWKS endpoint: every key whose tokens may still be alive. */
+    @Bean
+    JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
+      return keys.verificationKeys();
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(SigningKeys keys) {
+      return new NimbusJwtEncoder(keys.signingKey());
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys, SecurityProperties props) {
+      DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+      processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256), keys.verificationKeys()));
+      NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+      decoder.setJwtValidator(validator(props.issuer(), props.audience()));
+      return decoder;
+    }
+
+    @Bean
+    @org.springframework.context.annotation.DependsOn("flywayInitializer")
+    RegisteredClientRepository registeredClients(DataSource dataSource) {
+      return new JdbcRegisteredClientRepository(new JdbcTemplate(dataSource));
+    }
+
+    /**
+     * Built after Flyway: the service reads its columns' types once, when built, and binds values
+     * to match; before the migration it would take every blob column for a BLOB and bind bytes.
+     */
+    @Bean
+    @org.springframework.context.annotation.DependsOn("flywayInitializer")
+    OAuth2AuthorizationService authorizations(DataSource dataSource, RegisteredClientRepository clients) {
+      return new JdbcOAuth2AuthorizationService(new JdbcTemplate(dataSource), clients);
+    }
+
+    @Bean
+    @org.springframework.context.annotation.DependsOn("flywayInitializer")
+    OAuth2AuthorizationConsentService consents(DataSource dataSource, RegisteredClientRepository clients) {
+      return new JdbcOAuth2AuthorizationConsentService(new JdbcTemplate(dataSource), clients);
+    }
+
+    @Bean
+    SystemClients systemClients(RegisteredClientRepository clients, SecurityProperties props) {
+      return new SystemClients(clients, props.systemTokenTtl());
+    }
+
+    /** Access tokens name this API as audience and say who: a system, or a person with roles and attachments. */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SecurityProperties props, Accounts accounts) {
+      return context -> {
+        boolean system = AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType());
+        boolean access = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
+        boolean id = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
+        if (!access && !id) return;
+        if (access) context.getClaims().audience(List.of(props.audience())).claim("lafia_kind", system ? "system" : "user");
+        if (system) return;
+        accounts.find(context.getPrincipal().getName()).ifPresent(a -> context.getClaims()
+            .claim("name", a.displayName())
+            .claim("roles", a.roles())
+            .claim("facilities", a.facilities())
+            .claim("territories", a.territories()));
+      };
+    }
+
+    /** The documented demo accounts, when asked for (./run.sh does). */
+    @Bean
+    org.springframework.boot.ApplicationRunner demoAccounts(SecurityProperties props, Accounts accounts, SystemClients clients,
+        org.lafia.platform.DatabaseProperties db) {
+      return args -> {
+        if (props.demoAccounts()) DemoAccounts.ensure(accounts, clients, java.nio.file.Path.of(db.dataDir()));
+      };
+    }
+
+    /** The console (and any first-party web page): authorization code with PKCE, no secret. */
+    @Bean
+    org.springframework.boot.ApplicationRunner registerConsole(RegisteredClientRepository clients, SecurityProperties props) {
+      return args -> {
+        RegisteredClient existing = clients.findByClientId("lafia-console");
+        clients.save(RegisteredClient.withId(existing == null ? UUID.randomUUID().toString() : existing.getId())
+            .clientId("lafia-console")
+            .clientName("Lafia console")
+            .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+            .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+            .redirectUris(u -> u.addAll(props.consoleRedirectUris()))
+            .postLogoutRedirectUri(props.issuer() + "/login?logout")
+            .scopes(s -> s.addAll(List.of(OidcScopes.OPENID, OidcScopes.PROFILE, "fhirUser")))
+            .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+            .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(props.accessTokenTtl()).build())
+            .build());
+      };
+    }
+  }
+}

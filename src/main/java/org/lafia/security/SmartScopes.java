@@ -1,0 +1,74 @@
+package org.lafia.security;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.lafia.fhir.spi.AccessPolicy.Interaction;
+
+/**
+ * SMART on FHIR scopes, v2 ({@code system/Observation.rs}, {@code user/*.cruds}) and v1
+ * ({@code system/Patient.read}, {@code .write}, {@code .*}), reduced to what they allow: an
+ * interaction on a resource type. Scopes that are not resource scopes ({@code openid},
+ * {@code fhirUser}, {@code launch}) allow nothing here.
+ */
+final class SmartScopes {
+  private record Grant(String type, String letters) {}
+
+  private final List<Grant> grants;
+  private final SmartScopes narrowedBy;
+
+  private SmartScopes(List<Grant> grants) {
+    this(grants, null);
+  }
+
+  private SmartScopes(List<Grant> grants, SmartScopes narrowedBy) {
+    this.grants = grants;
+    this.narrowedBy = narrowedBy;
+  }
+
+  static SmartScopes parse(Collection<String> scopes) {
+    List<Grant> grants = new ArrayList<>();
+    for (String scope : scopes) {
+      Grant g = grant(scope);
+      if (g != null) grants.add(g);
+    }
+    return new SmartScopes(grants);
+  }
+
+  /** The grant a scope names, or null if it is not a resource scope. */
+  private static Grant grant(String scope) {
+    int slash = scope.indexOf('/');
+    int dot = scope.lastIndexOf('.');
+    if (slash < 0 || dot < slash) return null;
+    String context = scope.substring(0, slash);
+    if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) return null;
+    String type = scope.substring(slash + 1, dot);
+    String perms = scope.substring(dot + 1);
+    int query = perms.indexOf('?');
+    if (query >= 0) perms = perms.substring(0, query); // v2 fine-grained queries are not honoured: no grant beyond the type
+    String letters = switch (perms) {
+      case "read" -> "rs";
+      case "write" -> "cud";
+      case "*" -> "cruds";
+      default -> perms.matches("c?r?u?d?s?") && !perms.isEmpty() ? perms : null;
+    };
+    return letters == null || type.isEmpty() ? null : new Grant(type, letters);
+  }
+
+  boolean allows(String type, Interaction interaction) {
+    if (narrowedBy != null && !narrowedBy.allows(type, interaction)) return false;
+    for (Grant g : grants) {
+      if ((g.type.equals("*") || g.type.equals(type)) && g.letters.indexOf(interaction.letter) >= 0) return true;
+    }
+    return false;
+  }
+
+  /** What both allow: an interaction on a type is allowed when each of them allows it. */
+  SmartScopes and(SmartScopes other) {
+    return new SmartScopes(grants, other);
+  }
+
+  boolean isEmpty() {
+    return grants.isEmpty();
+  }
+}
