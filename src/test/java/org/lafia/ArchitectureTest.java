@@ -43,6 +43,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_fhir_module_knows_the_audit_trail_only_through_its_own_ports() {
+    noClasses().that().resideInAPackage("org.lafia.fhir..")
+        .should().dependOnClassesThat().resideInAPackage("org.lafia.audit..")
+        .check(LAFIA);
+  }
+
+  @Test
+  void audit_uses_nothing_of_fhir_but_its_ports() {
+    noClasses().that().resideInAPackage("org.lafia.audit..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.lafia.fhir.rest..", "org.lafia.fhir.store..",
+            "org.lafia.fhir.search..", "org.lafia.fhir.index..")
+        .check(LAFIA);
+  }
+
+  @Test
   void the_fhir_layers_have_no_cycles() {
     slices().matching("org.lafia.fhir.(*)..").should().beFreeOfCycles().check(LAFIA);
   }

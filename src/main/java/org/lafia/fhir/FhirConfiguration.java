@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.lafia.fhir.rest.FhirServices;
 import org.lafia.fhir.rest.FhirServlet;
 import org.lafia.fhir.spi.AccessPolicy;
+import org.lafia.fhir.spi.AuditSink;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +20,9 @@ public class FhirConfiguration {
   }
 
   @Bean
-  public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props, AccessPolicy access) {
-    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access);
+  public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props, AccessPolicy access,
+      AuditSink audit) {
+    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access, audit);
   }
 
   @Bean

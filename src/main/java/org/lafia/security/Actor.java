@@ -34,6 +34,11 @@ public record Actor(String subject, boolean system, List<String> roles, List<Str
     return byToken.isEmpty() ? byRole : byRole.and(byToken);
   }
 
+  /** The actor of the current request (a verified bearer token), or null (a console session, or none). */
+  public static Actor current() {
+    return ScopeAccessPolicy.current();
+  }
+
   static Actor fromJwt(Jwt jwt, SecurityProperties.Claims paths) {
     List<String> scopes = strings(jwt.getClaims().get("scope"));
     boolean system = "system".equals(jwt.getClaimAsString("lafia_kind")) || scopes.stream().anyMatch(s -> s.startsWith("system/"));

@@ -113,9 +113,29 @@ public class SecurityConfiguration {
     return http.build();
   }
 
-  /** Everything else: health and the sign-in page open; the rest needs a session (built-in) or a bearer token. */
+  /** The JSON APIs for people and systems ({@code /api/**}): bearer tokens, roles checked per API, problem+json refusals. */
   @Bean
   @Order(3)
+  SecurityFilterChain api(HttpSecurity http, JwtDecoder jwtDecoder, SecurityProperties props) throws Exception {
+    PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
+    http.securityMatcher(path.matcher("/api/**"))
+        .authorizeHttpRequests(a -> a
+            .requestMatchers(path.matcher("/api/audit/**")).hasRole("auditor")
+            .anyRequest().authenticated())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .requestCache(c -> c.disable())
+        .oauth2ResourceServer(r -> r
+            .jwt(j -> j.decoder(jwtDecoder).jwtAuthenticationConverter(jwt -> new ActorAuthentication(jwt, Actor.fromJwt(jwt, props.claims()))))
+            .authenticationEntryPoint(ApiAuthErrors.unauthenticated())
+            .accessDeniedHandler(ApiAuthErrors.forbidden()))
+        .exceptionHandling(e -> e.authenticationEntryPoint(ApiAuthErrors.unauthenticated()).accessDeniedHandler(ApiAuthErrors.forbidden()));
+    return http.build();
+  }
+
+  /** Everything else: health and the sign-in page open; the rest needs a session (built-in) or a bearer token. */
+  @Bean
+  @Order(4)
   SecurityFilterChain web(HttpSecurity http, SecurityProperties props, Accounts accounts, JwtDecoder jwtDecoder,
       PasswordEncoder passwords) throws Exception {
     http.authorizeHttpRequests(a -> a

@@ -44,6 +44,12 @@ class SecurityTest {
   @Autowired JwtEncoder encoder;
   @Autowired SigningKeys keys;
   @Autowired Accounts accounts;
+  @Autowired javax.sql.DataSource dataSource;
+
+  private List<Integer> signInOutcomes(String login) {
+    return new org.springframework.jdbc.core.JdbcTemplate(dataSource).queryForList(
+        "select outcome::int from audit_event where subtype = 'login' and agent = ? order by seq", Integer.class, login);
+  }
 
   private HttpResponse<String> send(String method, String path, String token, String contentType, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
@@ -190,6 +196,7 @@ class SecurityTest {
     assertThat(r.tokens().path("id_token").asText()).isNotBlank();
     JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
     assertThat(claims.getSubject()).isEqualTo(login);
+    assertThat(signInOutcomes(login)).containsExactly(0);
     assertThat(claims.getStringListClaim("roles")).containsExactly("auditor");
     assertThat(claims.getAudience()).contains("lafia");
     assertThat(send("GET", "/fhir/AuditEvent?_count=1", token, null, null).statusCode()).isEqualTo(200);
@@ -205,6 +212,8 @@ class SecurityTest {
     for (int i = 0; i < 5; i++) assertThat(browser.as(login, "mauvais " + i, null).error()).isEqualTo("bad");
     assertThat(browser.as(login, "Le bon mot de passe 2026", null).error()).isEqualTo("locked");
     assertThat(accounts.find(login).orElseThrow().locked(Instant.now())).isTrue();
+    // Every attempt is in the audit trail as a refused sign-in.
+    assertThat(signInOutcomes(login)).hasSize(6).containsOnly(4);
   }
 
   @Test

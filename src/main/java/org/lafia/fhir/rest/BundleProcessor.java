@@ -54,7 +54,7 @@ final class BundleProcessor {
           Bundle bundle = (Bundle) fhir.checkAndParseTree(scan.envelope(), missing);
           if (!missing.isEmpty()) throw FhirError.badRequest("The Bundle lacks a required element: " + missing.get(0) + ".");
           List<BundleEntryComponent> entries = bundle.getEntry();
-          List<Responses.Entry> out = run(req, entries, representation, new StreamedEntries(stream, scan));
+          List<Responses.Entry> out = run(req, entries, representation, new StreamedEntries(stream, scan), "transaction");
           servlet.responses().bundle(req, resp, "transaction-response", null, req.base, null, out);
           return;
         } finally {
@@ -91,12 +91,12 @@ final class BundleProcessor {
     }
     EntryJson detachedJson = new DetachedEntries(sources, missing);
     if (type == Bundle.BundleType.TRANSACTION) {
-      out = run(req, entries, representation, detachedJson);
+      out = run(req, entries, representation, detachedJson, "transaction");
     } else {
       out = new ArrayList<>();
       for (BundleEntryComponent e : entries) {
         try {
-          out.addAll(run(req, List.of(e), representation, detachedJson));
+          out.addAll(run(req, List.of(e), representation, detachedJson, "batch"));
         } catch (FhirError err) {
           out.add(failed(err.status(), err.issueCode(), err.getMessage()));
         } catch (org.lafia.fhir.search.BadSearch err) {
@@ -227,12 +227,12 @@ final class BundleProcessor {
   }
 
   private List<Responses.Entry> run(FhirRequest req, List<BundleEntryComponent> entries, boolean representation,
-      EntryJson sources) throws SQLException {
+      EntryJson sources, String auditSubtype) throws SQLException {
     int n = entries.size();
     Target[] targets = new Target[n];
     for (int i = 0; i < n; i++) targets[i] = target(i, entries.get(i), sources.has(i, entries.get(i)));
     Responses.Entry[] results = new Responses.Entry[n];
-    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource()).audited('E', auditSubtype)) {
       Map<String, String> idMap = new HashMap<>();
       String[] assigned = new String[n];
       StoredResource[] existing = new StoredResource[n];

@@ -12,6 +12,7 @@ import org.lafia.fhir.index.IndexExtractor;
 import org.lafia.fhir.index.SearchParamRegistry;
 import org.lafia.fhir.search.SearchEngine;
 import org.lafia.fhir.spi.AccessPolicy;
+import org.lafia.fhir.spi.AuditSink;
 import org.lafia.fhir.store.ResourceStore;
 
 /** The parts the REST layer works with, built once per node. */
@@ -26,10 +27,13 @@ public final class FhirServices {
   private final long maxBodyBytes;
   private final BodyCheck bodyCheck;
   private final AccessPolicy access;
+  private final AuditSink audit;
+  private final Integer[] patientCompartmentCodes;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
-      AccessPolicy access) {
+      AccessPolicy access, AuditSink audit) {
     this.access = access;
+    this.audit = audit;
     this.ctx = ctx;
     this.dataSource = dataSource;
     this.registry = new SearchParamRegistry(ctx);
@@ -39,10 +43,43 @@ public final class FhirServices {
     this.inspector = new ResourceInspector(ctx);
     this.maxBodyBytes = maxBodyBytes;
     this.bodyCheck = new BodyCheck(ctx);
+    List<Integer> codes = new ArrayList<>();
+    for (String t : registry.resourceTypes()) {
+      for (org.lafia.fhir.index.SearchParam sp : registry.params(t).values()) {
+        // A narrowed parameter (Observation.patient) reads its base's rows (subject): the patient's
+        // own pid as target keeps only references to the patient.
+        if (sp.patientCompartment()) for (int code : sp.stored()) if (!codes.contains(code)) codes.add(code);
+      }
+    }
+    this.patientCompartmentCodes = codes.toArray(Integer[]::new);
+  }
+
+  /** Codes of the reference parameters that put a resource in a patient's compartment. */
+  Integer[] patientCompartmentCodes() {
+    return patientCompartmentCodes;
+  }
+
+  /**
+   * The patients whose compartment these resources are in (by their current index rows), for the
+   * audit trail: one query whatever the number of resources.
+   */
+  List<String> patientsOf(java.sql.Connection c, java.util.Collection<Long> pids) throws java.sql.SQLException {
+    if (pids.isEmpty()) return List.of();
+    List<String> ids = new ArrayList<>();
+    try (var ps = c.prepareStatement("select distinct t.res_id from fhir_sp_ref x join fhir_resource t on t.pid = x.tgt_pid"
+        + " where x.pid = any(?) and x.sp = any(?) and t.res_type = 'Patient'")) {
+      ps.setArray(1, c.createArrayOf("bigint", pids.toArray()));
+      ps.setArray(2, c.createArrayOf("integer", patientCompartmentCodes));
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getString(1));
+      }
+    }
+    return ids;
   }
 
   public FhirContext ctx() { return ctx; }
   AccessPolicy access() { return access; }
+  AuditSink audit() { return audit; }
   public DataSource dataSource() { return dataSource; }
   public SearchParamRegistry registry() { return registry; }
   IndexExtractor extractor() { return extractor; }

@@ -18,6 +18,7 @@ import org.lafia.fhir.search.BadSearch;
 import org.lafia.fhir.search.SearchEngine;
 import org.lafia.fhir.search.SearchResult;
 import org.lafia.fhir.spi.AccessDenied;
+import org.lafia.fhir.spi.AuditSink;
 import org.lafia.fhir.spi.AccessPolicy.Interaction;
 import org.lafia.fhir.store.ResourceStore;
 import org.lafia.fhir.store.StoredResource;
@@ -78,6 +79,8 @@ public final class FhirServlet extends HttpServlet {
     } catch (FhirError e) {
       fail(req, resp, e.status(), e.issueCode(), e.getMessage());
     } catch (AccessDenied e) {
+      fhir.audit().record(new AuditSink.Access('E', "refused", 4, List.of(), List.of(),
+          http.getMethod() + " " + http.getRequestURI(), e.getMessage()));
       fail(req, resp, 403, "forbidden", e.getMessage());
     } catch (BadSearch e) {
       fail(req, resp, 400, "invalid", e.getMessage());
@@ -268,8 +271,10 @@ public final class FhirServlet extends HttpServlet {
 
   private void read(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
     StoredResource s;
+    List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().current(c, type, id);
+      patients = s == null || s.deleted() ? List.of() : patientsOf(c, List.of(s));
     }
     if (s == null) throw FhirError.notFound(type + "/" + id + " is not known. / Ressource introuvable.");
     if (s.deleted()) {
@@ -283,6 +288,28 @@ public final class FhirServlet extends HttpServlet {
       return;
     }
     out.stored(req, resp, 200, s);
+    fhir.audit().record(new AuditSink.Access('R', "read", 0, patients, List.of(type + "/" + id), null, null));
+  }
+
+  /** The patients whose data these resources are: for the audit trail. */
+  List<String> patientsOf(Connection c, List<StoredResource> rs) throws SQLException {
+    java.util.LinkedHashSet<String> patients = new java.util.LinkedHashSet<>();
+    List<Long> others = new ArrayList<>();
+    for (StoredResource r : rs) {
+      if (r.type().equals("Patient")) patients.add(r.id());
+      else others.add(r.pid());
+    }
+    patients.addAll(fhir.patientsOf(c, others));
+    return new ArrayList<>(patients);
+  }
+
+  static List<String> entities(List<StoredResource> rs, int max) {
+    List<String> out = new ArrayList<>(Math.min(rs.size(), max));
+    for (StoredResource r : rs) {
+      if (out.size() == max) break;
+      out.add(r.type() + "/" + r.id());
+    }
+    return out;
   }
 
   private void vread(FhirRequest req, HttpServletResponse resp, String type, String id, String vid)
@@ -294,12 +321,16 @@ public final class FhirServlet extends HttpServlet {
       throw FhirError.notFound("Version '" + vid + "' of " + type + "/" + id + " does not exist.");
     }
     StoredResource s;
+    List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().version(c, type, id, version);
+      patients = s == null || s.deleted() ? List.of() : type.equals("Patient") ? List.of(id)
+          : fhir.patientsOf(c, List.of(s.pid())); // the current version's patients: index rows are kept for it only
     }
     if (s == null) throw FhirError.notFound("Version " + vid + " of " + type + "/" + id + " does not exist.");
     if (s.deleted()) throw new FhirError(410, "deleted", "Version " + vid + " of " + type + "/" + id + " is a deletion.");
     out.stored(req, resp, 200, s);
+    fhir.audit().record(new AuditSink.Access('R', "vread", 0, patients, List.of(type + "/" + id + "/_history/" + vid), null, null));
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -320,7 +351,7 @@ public final class FhirServlet extends HttpServlet {
     }
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      s.source(r, parsed.json());
+      s.audited('C', "create").source(r, parsed.json());
       o = s.create(r, req.header("If-None-Exist"), null);
       s.commit();
     }
@@ -331,7 +362,7 @@ public final class FhirServlet extends HttpServlet {
     FhirServices.ParsedBody parsed = body(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      s.source(parsed.resource(), parsed.json());
+      s.audited('U', "update").source(parsed.resource(), parsed.json());
       o = s.update(type, id, parsed.resource(), req.ifMatch());
       s.commit();
     }
@@ -341,7 +372,7 @@ public final class FhirServlet extends HttpServlet {
   private void delete(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      o = s.delete(type, id, req.ifMatch());
+      o = s.audited('D', "delete").delete(type, id, req.ifMatch());
       s.commit();
     }
     if (o.version() > 0) Responses.versionHeaders(resp, o.version(), null);
@@ -352,7 +383,7 @@ public final class FhirServlet extends HttpServlet {
     checkPatchType(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      o = s.patch(type, id, req.body(), req.ifMatch());
+      o = s.audited('U', "patch").patch(type, id, req.body(), req.ifMatch());
       s.commit();
     }
     writeOutcome(req, resp, o);
@@ -374,6 +405,7 @@ public final class FhirServlet extends HttpServlet {
     String criteria = req.http.getQueryString();
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      s.audited(method.equals("DELETE") ? 'D' : 'U', method.equals("PUT") ? "update" : method.equals("DELETE") ? "delete" : "patch");
       o = switch (method) {
         case "PUT" -> {
           FhirServices.ParsedBody parsed = body(req);
@@ -421,12 +453,19 @@ public final class FhirServlet extends HttpServlet {
   private void search(FhirRequest req, HttpServletResponse resp, String type, Map<String, List<String>> params)
       throws IOException, SQLException {
     SearchResult r;
+    List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       r = fhir.search().search(c, type, params, req.lenient(), req.base);
+      List<StoredResource> seen = new ArrayList<>(r.matches());
+      for (StoredResource inc : r.included()) if (fhir.access().mayRead(inc.type())) seen.add(inc);
+      patients = patientsOf(c, seen);
     }
     String self = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
     String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, type, r.nextQuery());
-    out.bundle(req, resp, "searchset", r.total(), self, next, Responses.searchEntries(req.base, r, fhir.access()));
+    List<Responses.Entry> entries = Responses.searchEntries(req.base, r, fhir.access());
+    out.bundle(req, resp, "searchset", r.total(), self, next, entries);
+    fhir.audit().record(new AuditSink.Access('E', "search", 0, patients, entities(r.matches(), 50),
+        type + "?" + SearchEngine.queryString(params), null));
   }
 
   private void history(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
@@ -453,6 +492,10 @@ public final class FhirServlet extends HttpServlet {
     }
     boolean more = rows.size() > count;
     if (more) rows = rows.subList(0, count);
+    List<String> patients;
+    try (Connection c = fhir.dataSource().getConnection()) {
+      patients = patientsOf(c, rows);
+    }
     List<Responses.Entry> entries = new ArrayList<>();
     for (StoredResource s : rows) {
       String url = s.type() + "/" + s.id();
@@ -471,6 +514,7 @@ public final class FhirServlet extends HttpServlet {
       next = path + "?" + SearchEngine.queryString(params);
     }
     out.bundle(req, resp, "history", null, self, next, entries);
+    fhir.audit().record(new AuditSink.Access('R', "history", 0, patients, entities(rows, 50), path, null));
   }
 
   private static Instant instantParam(FhirRequest req, String name) {

@@ -43,15 +43,7 @@ final class Operations {
   Operations(FhirServices fhir, Responses out) {
     this.fhir = fhir;
     this.out = out;
-    List<Integer> codes = new ArrayList<>();
-    for (String t : fhir.registry().resourceTypes()) {
-      for (SearchParam sp : fhir.registry().params(t).values()) {
-        // A narrowed parameter (Observation.patient) reads its base's rows (subject): the patient's
-        // own pid as target keeps only references to the patient.
-        if (sp.patientCompartment()) for (int code : sp.stored()) if (!codes.contains(code)) codes.add(code);
-      }
-    }
-    this.patientCompartmentCodes = codes.toArray(Integer[]::new);
+    this.patientCompartmentCodes = fhir.patientCompartmentCodes();
   }
 
   void typeOperation(FhirRequest req, HttpServletResponse resp, String type, String op) throws IOException, SQLException {
@@ -160,6 +152,8 @@ final class Operations {
       next = path + "?" + SearchEngine.queryString(params);
     }
     out.bundle(req, resp, "searchset", null, self, next, entries);
+    fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "everything", 0, List.of(id),
+        FhirServlet.entities(page, 50), "Patient/" + id + "/$everything", null));
   }
 
   // ---- $validate --------------------------------------------------------------------------
@@ -251,7 +245,7 @@ final class Operations {
       throw FhirError.badRequest("Send Parameters with a 'meta' parameter of type Meta.");
     }
     WriteSession.Outcome o;
-    try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+    try (WriteSession s = new WriteSession(fhir, fhir.dataSource()).audited('U', add ? "meta-add" : "meta-delete")) {
       StoredResource cur = fhir.store().current(s.connection(), type, id);
       if (cur == null) throw FhirError.notFound(type + "/" + id + " is not known.");
       if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");

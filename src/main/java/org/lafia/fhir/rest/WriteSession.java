@@ -59,9 +59,16 @@ final class WriteSession implements AutoCloseable {
   private final String nowText;
   private Slice pending = new Slice();
   private static final int FLUSH_RESOURCES = 500;
+  /** Entities named in one audit entry (a 4,000-resource bundle names its first 200 and its count). */
+  private static final int AUDITED_ENTITIES = 200;
   /** Compressed body bytes of a slice: about 2 MB of JSON. Small slices die young (GC pauses -22 % against 2,000). */
   private static final long FLUSH_BODY_BYTES = 1_000_000;
-  private final Set<String> written = new HashSet<>();
+  private final Set<String> written = new java.util.LinkedHashSet<>();
+  /** For the audit entry recorded at commit: what was written and whose data it is. */
+  private final List<Long> auditPids = new ArrayList<>();
+  private final Set<String> auditPatients = new java.util.LinkedHashSet<>();
+  private char auditAction = 'E';
+  private String auditSubtype = "write";
   /** Pid of every resource this session has staged, by type and id: targets of later references. */
   private final Map<String, Map<String, Long>> stagedPids = new java.util.HashMap<>();
   /** Pids written with a reference to a resource not yet written (a later slice or entry). */
@@ -87,6 +94,13 @@ final class WriteSession implements AutoCloseable {
 
   Connection connection() {
     return c;
+  }
+
+  /** How the audit entry written with this session's commit names it (FHIR AuditEvent action and subtype). */
+  WriteSession audited(char action, String subtype) {
+    this.auditAction = action;
+    this.auditSubtype = subtype;
+    return this;
   }
 
   /**
@@ -207,6 +221,9 @@ final class WriteSession implements AutoCloseable {
     if (cur.deleted()) return new Outcome(204, type, id, cur.version(), now, null);
     String key = type + "/" + id;
     if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
+    // Whose data it was: read now, while the index rows of the deleted version still exist.
+    if (type.equals("Patient")) auditPatients.add(id);
+    else auditPatients.addAll(fhir.patientsOf(c, List.of(cur.pid())));
     pending.add(new ResourceWrite(cur.pid(), type, id, cur.version() + 1, now, 'D', null, null, false, null));
     return new Outcome(204, type, id, cur.version() + 1, now, null);
   }
@@ -295,6 +312,8 @@ final class WriteSession implements AutoCloseable {
     String key = type + "/" + id;
     if (!written.add(key)) throw FhirError.badRequest(key + " appears twice in one transaction.");
     stagedPids.computeIfAbsent(type, k -> new java.util.HashMap<>()).put(id, pid);
+    if (type.equals("Patient")) auditPatients.add(id);
+    else auditPids.add(pid);
     resource.setId(id);
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
@@ -434,6 +453,17 @@ final class WriteSession implements AutoCloseable {
 
   void commit() throws SQLException {
     flush();
+    if (!written.isEmpty()) {
+      // In the same transaction: the entry exists if and only if the write does.
+      auditPatients.addAll(fhir.patientsOf(c, auditPids));
+      List<String> entities = new ArrayList<>(Math.min(written.size(), AUDITED_ENTITIES));
+      for (String key : written) {
+        if (entities.size() == AUDITED_ENTITIES) break;
+        entities.add(key);
+      }
+      fhir.audit().recordInTransaction(c, new org.lafia.fhir.spi.AuditSink.Access(auditAction, auditSubtype, 0,
+          new ArrayList<>(auditPatients), entities, null, written.size() > AUDITED_ENTITIES ? written.size() + " resources" : null));
+    }
     c.commit();
     done = true;
   }

@@ -1,5 +1,6 @@
 /**
  * Ports of the FHIR module that other modules implement: {@link org.lafia.fhir.spi.AccessPolicy}
- * (implemented by {@code security}). The FHIR module depends on these interfaces only.
+ * (by {@code security}) and {@link org.lafia.fhir.spi.AuditSink} (by {@code audit}). The FHIR
+ * module depends on these interfaces only.
  */
 package org.lafia.fhir.spi;

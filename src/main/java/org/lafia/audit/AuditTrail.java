@@ -1,0 +1,97 @@
+package org.lafia.audit;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.lafia.fhir.spi.AuditSink;
+import org.lafia.security.Actor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Writes audit entries: who (the request's actor), from where (the client address), what
+ * patients and resources, what action and outcome. Writes are recorded on the writing
+ * transaction's connection; reads, searches and sign-ins on a connection of their own, right
+ * after they happen.
+ */
+public final class AuditTrail implements AuditSink {
+  private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+  private static final String INSERT = "insert into audit_event (action, subtype, outcome, agent, agent_kind, agent_roles,"
+      + " source_ip, patients, entities, query, purpose, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Who acted, as the audit trail names them. */
+  public record Agent(String name, char kind, List<String> roles) {}
+
+  private final DataSource dataSource;
+
+  public AuditTrail(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public void recordInTransaction(Connection c, Access access) throws SQLException {
+    insert(c, access, currentAgent(), null);
+  }
+
+  @Override
+  public void record(Access access) {
+    record(access, currentAgent(), null);
+  }
+
+  /** An entry for a given agent (sign-in events name the person before any session exists). */
+  public void record(Access access, Agent agent, String purpose) {
+    try (Connection c = dataSource.getConnection()) {
+      insert(c, access, agent, purpose);
+    } catch (SQLException | RuntimeException e) {
+      // The response has gone out already; the loss is logged loudly for the operators.
+      log.error("AUDIT ENTRY NOT RECORDED: {} {} by {} on {}", access.subtype(), access.entities(), agent.name(), access.patients(), e);
+    }
+  }
+
+  private static void insert(Connection c, Access a, Agent agent, String purpose) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      ps.setString(1, String.valueOf(a.action()));
+      ps.setString(2, a.subtype());
+      ps.setShort(3, (short) a.outcome());
+      ps.setString(4, agent.name());
+      ps.setString(5, String.valueOf(agent.kind()));
+      ps.setArray(6, c.createArrayOf("text", agent.roles().toArray()));
+      ps.setString(7, sourceAddress());
+      ps.setArray(8, c.createArrayOf("text", a.patients().toArray()));
+      ps.setArray(9, c.createArrayOf("text", a.entities().toArray()));
+      ps.setString(10, clip(a.query(), 2000));
+      ps.setString(11, clip(purpose, 2000));
+      ps.setString(12, clip(a.detail(), 2000));
+      ps.executeUpdate();
+    }
+  }
+
+  static Agent currentAgent() {
+    Actor actor = Actor.current();
+    if (actor != null) return new Agent(actor.subject(), actor.system() ? 'S' : 'U', actor.roles());
+    Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+    if (auth != null && auth.isAuthenticated() && auth.getName() != null && !"anonymousUser".equals(auth.getName())) {
+      return new Agent(auth.getName(), 'U', List.of());
+    }
+    return new Agent("anonymous", 'A', List.of());
+  }
+
+  static String sourceAddress() {
+    if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes sra) {
+      HttpServletRequest r = sra.getRequest();
+      return r.getRemoteAddr();
+    }
+    return null;
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}
