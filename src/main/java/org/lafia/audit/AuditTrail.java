@@ -37,12 +37,20 @@ public final class AuditTrail implements AuditSink {
 
   @Override
   public void recordInTransaction(Connection c, Access access) throws SQLException {
-    insert(c, access, currentAgent(), null);
+    insert(c, access, currentAgent(), emergencyPurpose(access));
   }
 
   @Override
   public void record(Access access) {
-    record(access, currentAgent(), null);
+    record(access, currentAgent(), emergencyPurpose(access));
+  }
+
+  /** An access to a patient reached only through break-the-glass says so, for auditors. */
+  private static String emergencyPurpose(Access access) {
+    List<String> emergency = Actor.emergencyPatients();
+    if (emergency.isEmpty()) return null;
+    for (String p : access.patients()) if (emergency.contains(p)) return "break-the-glass";
+    return null;
   }
 
   /** An entry for a given agent (sign-in events name the person before any session exists). */

@@ -50,6 +50,12 @@ final class SignInEvents {
   }
 
   @EventListener
+  void glassBroken(org.lafia.security.GlassBroken e) {
+    trail.record(new Access('E', "break-the-glass", 0, List.of(e.patientId()), List.of("Patient/" + e.patientId()), null,
+        "emergency access until " + e.until()), new AuditTrail.Agent(e.login(), 'U', e.roles()), "break-the-glass: " + e.reason());
+  }
+
+  @EventListener
   void loggedOut(LogoutSuccessEvent e) {
     trail.record(new Access('E', "logout", 0, List.of(), List.of(), null, "signed out"), person(e.getAuthentication().getName()), null);
   }

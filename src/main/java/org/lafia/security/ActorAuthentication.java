@@ -7,6 +7,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 /** A verified bearer token and the actor it names, built once per request. */
 final class ActorAuthentication extends JwtAuthenticationToken {
   private final Actor actor;
+  /** Computed once per request (it may query the emergency grants). */
+  private org.lafia.fhir.spi.PatientScope scope;
 
   ActorAuthentication(Jwt jwt, Actor actor) {
     super(jwt, actor.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList(), actor.subject());
@@ -15,6 +17,16 @@ final class ActorAuthentication extends JwtAuthenticationToken {
 
   Actor actor() {
     return actor;
+  }
+
+  /** The scope if this request has computed it, else null. */
+  org.lafia.fhir.spi.PatientScope computedScope() {
+    return scope;
+  }
+
+  org.lafia.fhir.spi.PatientScope scope(java.util.function.Function<Actor, org.lafia.fhir.spi.PatientScope> compute) {
+    if (scope == null) scope = compute.apply(actor);
+    return scope;
   }
 
 }

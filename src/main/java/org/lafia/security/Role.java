@@ -28,6 +28,11 @@ public enum Role {
       "user/SearchParameter.rs"),
   AUDITOR("auditor", false, "user/AuditEvent.rs", "user/Consent.rs", "user/Provenance.rs");
 
+  /** Roles of a facility's staff: they see the records of patients in care there (or opened by break-the-glass). */
+  public boolean facilityScoped() {
+    return this == CLINICIAN || this == NURSE || this == SPECIALIST || this == PHARMACIST;
+  }
+
   public final String code;
   /** Administrative roles must sign in with a second factor (TOTP). */
   public final boolean administrative;

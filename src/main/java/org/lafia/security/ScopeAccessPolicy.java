@@ -11,6 +11,40 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * {@code user/} scopes, if it has any).
  */
 final class ScopeAccessPolicy implements AccessPolicy {
+  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+  ScopeAccessPolicy(javax.sql.DataSource dataSource) {
+    this.jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+  }
+
+  /**
+   * Systems and roles that work across facilities see every record; a facility's staff see the
+   * records of patients in care at their facilities, plus those they opened by break-the-glass.
+   * (Territory limits for surveillance roles come with the geography registry.)
+   */
+  @Override
+  public org.lafia.fhir.spi.PatientScope patientScope() {
+    Authentication a = SecurityContextHolder.getContext().getAuthentication();
+    if (!(a instanceof ActorAuthentication aa)) return new org.lafia.fhir.spi.PatientScope(false, java.util.List.of(), java.util.List.of());
+    return aa.scope(actor -> {
+      if (actor.system()) return org.lafia.fhir.spi.PatientScope.ALL;
+      boolean scoped = !actor.roles().isEmpty();
+      for (String code : actor.roles()) {
+        Role r = Role.of(code);
+        if (r != null && !r.facilityScoped()) scoped = false;
+      }
+      if (!scoped) return org.lafia.fhir.spi.PatientScope.ALL;
+      return new org.lafia.fhir.spi.PatientScope(false, actor.facilities(), BreakTheGlass.activeGrants(jdbc, actor.subject()));
+    });
+  }
+
+  /** Patients the current request reaches only through an emergency grant (for the audit trail's "why"). */
+  static java.util.List<String> emergencyPatients() {
+    Authentication a = SecurityContextHolder.getContext().getAuthentication();
+    if (!(a instanceof ActorAuthentication aa)) return java.util.List.of();
+    org.lafia.fhir.spi.PatientScope scope = aa.computedScope();
+    return scope == null ? java.util.List.of() : scope.grantedPatients();
+  }
 
   @Override
   public void check(String resourceType, Interaction interaction) {

@@ -87,8 +87,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  AccessPolicy fhirAccessPolicy() {
-    return new ScopeAccessPolicy();
+  AccessPolicy fhirAccessPolicy(DataSource dataSource) {
+    return new ScopeAccessPolicy(dataSource);
   }
 
   /** The FHIR API: bearer tokens only, no session, no CSRF (no cookie is ever trusted here). */

@@ -415,7 +415,10 @@ final class BundleProcessor {
     }
     WriteSession.Outcome o;
     switch (t.method()) {
-      case DELETE -> o = t.id() != null ? s.delete(t.type(), t.id(), ifMatch(e)) : s.conditionalDelete(t.type(), t.criteria());
+      case DELETE -> {
+        if (t.id() != null) visible(s, t.type(), t.id(), req.base);
+        o = t.id() != null ? s.delete(t.type(), t.id(), ifMatch(e)) : s.conditionalDelete(t.type(), t.criteria());
+      }
       case POST -> {
         if (!fhir.ctx().getResourceType(resource).equals(t.type())) {
           throw FhirError.unprocessable("The resource is a " + resource.fhirType() + " but the url names " + t.type() + ".");
@@ -425,6 +428,7 @@ final class BundleProcessor {
             : s.create(resource, null, assigned, insp);
       }
       case PUT -> {
+        visible(s, t.type(), assigned, req.base);
         if (t.id() == null || resource.getIdElement().getIdPart() == null) resource.setId(assigned);
         o = s.update(t.type(), assigned, resource, ifMatch(e), insp);
       }
@@ -434,13 +438,15 @@ final class BundleProcessor {
         }
         String id = t.id() != null ? t.id() : s.matchOne(t.type(), t.criteria(), "conditional patch");
         if (id == null) throw FhirError.notFound("No " + t.type() + " matches the patch criteria.");
+        visible(s, t.type(), id, req.base);
         o = s.patch(t.type(), id, b.getData(), ifMatch(e));
       }
       case GET, HEAD -> {
         if (t.id() == null) {
           // A search inside the transaction: it sees the transaction's own writes (GETs run last).
           Map<String, List<String>> params = FhirRequest.parseQuery(t.criteria() == null ? "" : t.criteria());
-          org.lafia.fhir.search.SearchResult r = fhir.search().search(s.connection(), t.type(), params, false, req.base);
+          org.lafia.fhir.search.SearchResult r = fhir.search().search(s.connection(), t.type(), params, false, req.base,
+              fhir.access().patientScope());
           String self = Responses.searchUrl(req.base, t.type(), org.lafia.fhir.search.SearchEngine.queryString(params));
           String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, t.type(), r.nextQuery());
           String json = Responses.bundleJson("searchset", r.total(), self, next, Responses.searchEntries(req.base, r, fhir.access()));
@@ -449,6 +455,7 @@ final class BundleProcessor {
         }
         StoredResource r = fhir.store().current(s.connection(), t.type(), t.id());
         if (r == null || r.deleted()) throw FhirError.notFound(t.type() + "/" + t.id() + " is not known.");
+        visible(s, r, req.base);
         return new Responses.Entry(req.base + "/" + r.type() + "/" + r.id(), r, null, null, null, null, "200 OK",
             null, "W/\"" + r.version() + "\"", r.lastUpdated());
       }
@@ -461,6 +468,20 @@ final class BundleProcessor {
         ? new StoredResource(0, o.type(), o.id(), o.version(), o.lastUpdated(), 'U', o.body()) : null;
     return new Responses.Entry(req.base + "/" + o.type() + "/" + o.id(), body, null, null, null, null, status,
         location, o.body() == null && t.method() == HTTPVerb.DELETE ? null : "W/\"" + o.version() + "\"", o.lastUpdated());
+  }
+
+  /** A bundle entry on a record the caller may not see is refused like the same request alone (403). */
+  private void visible(WriteSession s, StoredResource r, String base) throws SQLException {
+    try {
+      fhir.requireVisible(s.connection(), r, base);
+    } catch (AccessDenied denied) {
+      throw new FhirError(403, "forbidden", denied.getMessage());
+    }
+  }
+
+  private void visible(WriteSession s, String type, String id, String base) throws SQLException {
+    if (fhir.access().patientScope().all()) return;
+    visible(s, fhir.store().current(s.connection(), type, id), base);
   }
 
   private static Integer ifMatch(BundleEntryComponent e) {

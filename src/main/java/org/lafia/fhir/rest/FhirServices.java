@@ -54,6 +54,22 @@ public final class FhirServices {
     this.patientCompartmentCodes = codes.toArray(Integer[]::new);
   }
 
+  /**
+   * Refuses (403) unless the caller's patient scope lets them see this resource: a person sees the
+   * records of patients in care at their facilities, or granted by break-the-glass.
+   */
+  void requireVisible(java.sql.Connection c, org.lafia.fhir.store.StoredResource r, String base) throws java.sql.SQLException {
+    org.lafia.fhir.spi.PatientScope scope = access.patientScope();
+    if (scope.all() || r == null || r.deleted()) return;
+    if (!search.accessible().visible(c, List.of(r), scope, base).contains(r.pid())) {
+      throw new org.lafia.fhir.spi.AccessDenied(r.type() + "/" + r.id() + " belongs to a record that is not open to you: the patient"
+          + " has no care relationship with your facility, or keeps their record to the facility that holds it. If you must,"
+          + " break the glass (POST /api/access/break-glass with the patient and your reason). / Ce dossier ne vous est pas"
+          + " ouvert (aucune relation de soin avec votre établissement, ou partage refusé par le patient). En cas de besoin,"
+          + " utilisez l'accès d'urgence (bris de glace) en motivant votre demande.");
+    }
+  }
+
   /** Codes of the reference parameters that put a resource in a patient's compartment. */
   Integer[] patientCompartmentCodes() {
     return patientCompartmentCodes;

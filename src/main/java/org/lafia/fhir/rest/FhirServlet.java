@@ -274,6 +274,7 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().current(c, type, id);
+      fhir.requireVisible(c, s, req.base);
       patients = s == null || s.deleted() ? List.of() : patientsOf(c, List.of(s));
     }
     if (s == null) throw FhirError.notFound(type + "/" + id + " is not known. / Ressource introuvable.");
@@ -289,6 +290,12 @@ public final class FhirServlet extends HttpServlet {
     }
     out.stored(req, resp, 200, s);
     fhir.audit().record(new AuditSink.Access('R', "read", 0, patients, List.of(type + "/" + id), null, null));
+  }
+
+  /** As {@link FhirServices#requireVisible}, reading the current version only for a restricted caller. */
+  private void requireVisible(Connection c, String type, String id, String base) throws SQLException {
+    if (fhir.access().patientScope().all()) return;
+    fhir.requireVisible(c, fhir.store().current(c, type, id), base);
   }
 
   /** The patients whose data these resources are: for the audit trail. */
@@ -324,6 +331,7 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().version(c, type, id, version);
+      requireVisible(c, type, id, req.base);
       patients = s == null || s.deleted() ? List.of() : type.equals("Patient") ? List.of(id)
           : fhir.patientsOf(c, List.of(s.pid())); // the current version's patients: index rows are kept for it only
     }
@@ -362,6 +370,7 @@ public final class FhirServlet extends HttpServlet {
     FhirServices.ParsedBody parsed = body(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      requireVisible(s.connection(), type, id, req.base);
       s.audited('U', "update").source(parsed.resource(), parsed.json());
       o = s.update(type, id, parsed.resource(), req.ifMatch());
       s.commit();
@@ -372,6 +381,7 @@ public final class FhirServlet extends HttpServlet {
   private void delete(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      requireVisible(s.connection(), type, id, req.base);
       o = s.audited('D', "delete").delete(type, id, req.ifMatch());
       s.commit();
     }
@@ -383,6 +393,7 @@ public final class FhirServlet extends HttpServlet {
     checkPatchType(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
+      requireVisible(s.connection(), type, id, req.base);
       o = s.audited('U', "patch").patch(type, id, req.body(), req.ifMatch());
       s.commit();
     }
@@ -455,7 +466,7 @@ public final class FhirServlet extends HttpServlet {
     SearchResult r;
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
-      r = fhir.search().search(c, type, params, req.lenient(), req.base);
+      r = fhir.search().search(c, type, params, req.lenient(), req.base, fhir.access().patientScope());
       List<StoredResource> seen = new ArrayList<>(r.matches());
       for (StoredResource inc : r.included()) if (fhir.access().mayRead(inc.type())) seen.add(inc);
       patients = patientsOf(c, seen);
@@ -487,6 +498,10 @@ public final class FhirServlet extends HttpServlet {
       if (id != null) {
         pid = fhir.store().pid(c, type, id);
         if (pid == null) throw FhirError.notFound(type + "/" + id + " is not known.");
+        requireVisible(c, type, id, req.base);
+      } else if (!fhir.access().patientScope().all()) {
+        throw new AccessDenied("History across records is open to roles that see every record, not to a facility's staff;"
+            + " ask for the history of one resource instead. / L'historique global n'est pas ouvert à votre rôle.");
       }
       rows = fhir.store().history(c, pid, id == null ? type : null, since, at, cursor, count + 1);
     }

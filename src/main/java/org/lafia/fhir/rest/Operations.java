@@ -112,6 +112,7 @@ final class Operations {
       StoredResource patient = fhir.store().current(conn, "Patient", id);
       if (patient == null) throw FhirError.notFound("Patient/" + id + " is not known.");
       if (patient.deleted()) throw new FhirError(410, "deleted", "Patient/" + id + " was deleted.");
+      fhir.requireVisible(conn, patient, req.base);
       Sql q = new Sql().add("select r.pid from (select ?::bigint as pid union select x.pid from fhir_sp_ref x"
           + " where x.sp = any(?) and x.tgt_pid = ?) m join fhir_resource r on r.pid = m.pid"
           + " where not r.deleted", patient.pid(), patientCompartmentCodes, patient.pid());
@@ -137,6 +138,12 @@ final class Operations {
         while (rs.next()) if (!inPage.contains(rs.getLong(1))) inc.add(rs.getLong(1));
       }
       included = fhir.store().currentByPids(conn, inc);
+      org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
+      if (!scope.all() && !included.isEmpty()) {
+        // Referenced resources may be another patient's (a RelatedPerson, a linked Patient): only the visible ones.
+        java.util.Set<Long> visible = fhir.search().accessible().visible(conn, included, scope, req.base);
+        included = included.stream().filter(r -> visible.contains(r.pid())).toList();
+      }
     }
     List<Responses.Entry> entries = new ArrayList<>();
     // The patient's compartment as far as the caller may read it: types it may not read are left
@@ -232,6 +239,7 @@ final class Operations {
       StoredResource s;
       try (Connection c = fhir.dataSource().getConnection()) {
         s = fhir.store().current(c, type, id);
+        fhir.requireVisible(c, s, req.base);
       }
       if (s == null) throw FhirError.notFound(type + "/" + id + " is not known.");
       if (s.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
@@ -249,6 +257,7 @@ final class Operations {
       StoredResource cur = fhir.store().current(s.connection(), type, id);
       if (cur == null) throw FhirError.notFound(type + "/" + id + " is not known.");
       if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
+      fhir.requireVisible(s.connection(), cur, req.base);
       Resource r = (Resource) fhir.parseJson(cur.body());
       Meta meta = r.getMeta();
       if (add) {

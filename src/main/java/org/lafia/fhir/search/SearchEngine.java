@@ -38,7 +38,10 @@ public final class SearchEngine {
   private final int defaultPageSize;
   private final int maxPageSize;
 
+  private final AccessibleRecords accessible;
+
   public SearchEngine(SearchParamRegistry registry, ResourceStore store, int defaultPageSize, int maxPageSize) {
+    this.accessible = new AccessibleRecords(this, registry);
     this.registry = registry;
     this.store = store;
     this.defaultPageSize = defaultPageSize;
@@ -102,6 +105,20 @@ public final class SearchEngine {
 
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase) throws SQLException {
+    return search(c, type, params, lenient, serverBase, org.lafia.fhir.spi.PatientScope.ALL);
+  }
+
+  /** The records whose access a {@link org.lafia.fhir.spi.PatientScope} restricts. */
+  public AccessibleRecords accessible() {
+    return accessible;
+  }
+
+  /**
+   * A search seen through a caller's patient scope: the scope's condition is part of the WHERE
+   * clause, so pages, totals and counts only ever count what the caller may see.
+   */
+  public SearchResult search(Connection c, String type, Map<String, List<String>> params,
+      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
     int count = pageSize(params);
     String totalMode = single(params, "_total");
     if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
@@ -109,6 +126,8 @@ public final class SearchEngine {
     }
     List<String> sortKeys = sortKeys(type, params);
     Query query = build(type, params, lenient, serverBase, sortKeys.isEmpty());
+    Sql restriction = accessible.condition(type, query.pid().substring(0, query.pid().indexOf('.')), scope, serverBase);
+    if (restriction != null) query = new Query(new Sql().add(query.sql()).add(" and ").add(restriction), query.pid());
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
       return new SearchResult(List.of(), List.of(), count(c, query), null);
@@ -172,6 +191,10 @@ public final class SearchEngine {
       next = queryString(nextParams);
     }
     List<StoredResource> included = includes(c, type, matches, params);
+    if (!scope.all() && !included.isEmpty()) {
+      java.util.Set<Long> visible = accessible.visible(c, included, scope, serverBase);
+      included = included.stream().filter(r -> visible.contains(r.pid())).toList();
+    }
     return new SearchResult(matches, included, total, next);
   }
 

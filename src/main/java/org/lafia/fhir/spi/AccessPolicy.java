@@ -25,6 +25,11 @@ public interface AccessPolicy {
   /** Whether the caller may read resources of this type (to leave out included resources it may not). */
   boolean mayRead(String resourceType);
 
+  /** Whose records the caller may see (searches, reads, includes, history, $everything). */
+  default PatientScope patientScope() {
+    return PatientScope.ALL;
+  }
+
   /** No checks: for a store used without the security module (tools, storage tests). */
   AccessPolicy OPEN = new AccessPolicy() {
     @Override

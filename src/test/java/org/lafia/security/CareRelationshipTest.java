@@ -1,0 +1,226 @@
+package org.lafia.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.lafia.TestAuth;
+import org.lafia.fhir.spi.PatientScope;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+
+/**
+ * Who sees which record, through every path to data. Two facilities A and B; patients:
+ * {@code a} (managed by A), {@code b} (managed by B), {@code e} (managed by B, seen in an
+ * encounter at A), {@code r} (like e, but a Consent keeps their record to B). A clinician of A must
+ * see a and e only, in reads, searches (counts and pages too), includes, chains, {@code _has},
+ * history, {@code $everything} and bundles; break-the-glass opens b, with an audited reason.
+ */
+@LafiaTest
+class CareRelationshipTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+  @Autowired ApplicationContext context;
+  @Autowired JwtEncoder encoder;
+  @Autowired DataSource dataSource;
+
+  private String run;
+  private String facA;
+  private String facB;
+  private final Map<String, String> patients = new java.util.HashMap<>();
+  private final Map<String, String> observations = new java.util.HashMap<>();
+
+  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path.replace("|", "%7C")))
+        .header("Authorization", "Bearer " + token);
+    if (body != null) b.header("Content-Type", path.startsWith("/api") ? "application/json" : "application/fhir+json");
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private JsonNode ok(String method, String path, String token, String body) throws Exception {
+    HttpResponse<String> r = send(method, path, token, body);
+    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 201);
+    return JSON.readTree(r.body());
+  }
+
+  private String full() {
+    return TestAuth.fullAccess(context, port);
+  }
+
+  private String person(String login, String role, String... facilities) {
+    JwtClaimsSet claims = JwtClaimsSet.builder().issuer("http://lafia.test").subject(login).audience(List.of("lafia"))
+        .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).claim("lafia_kind", "user")
+        .claim("roles", List.of(role)).claim("facilities", List.of(facilities)).build();
+    return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+  }
+
+  private static List<String> ids(JsonNode bundle, String type) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : bundle.path("entry")) {
+      if (e.path("resource").path("resourceType").asText().equals(type)) out.add(e.path("resource").path("id").asText());
+    }
+    return out;
+  }
+
+  @BeforeEach
+  void twoFacilitiesAndFourPatients() throws Exception {
+    run = UUID.randomUUID().toString().substring(0, 8);
+    facA = "fac-a-" + run;
+    facB = "fac-b-" + run;
+    for (String f : List.of(facA, facB)) {
+      ok("PUT", "/fhir/Organization/" + f, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + f + "\",\"name\":\"" + f + "\"}");
+    }
+    for (String[] p : new String[][] {{"a", facA}, {"b", facB}, {"e", facB}, {"r", facB}}) {
+      String id = p[0] + "-" + run;
+      ok("PUT", "/fhir/Patient/" + id, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Fam" + run
+          + "\"}],\"managingOrganization\":{\"reference\":\"Organization/" + p[1] + "\"}}");
+      patients.put(p[0], id);
+      JsonNode obs = ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
+          + "[{\"system\":\"urn:lafia:test\",\"code\":\"obs-" + run + "\"}]},\"subject\":{\"reference\":\"Patient/" + id + "\"}}");
+      observations.put(p[0], obs.path("id").asText());
+    }
+    for (String p : List.of("e", "r")) {
+      ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+          + "\"subject\":{\"reference\":\"Patient/" + patients.get(p) + "\"},\"serviceProvider\":{\"reference\":\"Organization/" + facA + "\"}}");
+    }
+    ok("POST", "/fhir/Consent", full(), "{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{\"system\":"
+        + "\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\""
+        + PatientScope.RESTRICT_SYSTEM + "\",\"code\":\"" + PatientScope.RESTRICT_CODE + "\"}]}],\"patient\":{\"reference\":\"Patient/"
+        + patients.get("r") + "\"},\"organization\":[{\"reference\":\"Organization/" + facB + "\"}],\"policyRule\":{\"text\":\"Partage restreint\"}}");
+  }
+
+  @Test
+  void a_clinician_reads_only_the_records_of_patients_in_care_at_their_facility() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("a"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("e"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("b"), dr, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("r"), dr, null).statusCode()).as("consent keeps r at B").isEqualTo(403);
+    assertThat(send("GET", "/fhir/Observation/" + observations.get("a"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Observation/" + observations.get("b"), dr, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Observation/" + observations.get("b") + "/_history/1", dr, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("b") + "/_history", dr, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Patient/_history", dr, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("b") + "/$everything", dr, null).statusCode()).isEqualTo(403);
+    assertThat(ids(ok("GET", "/fhir/Patient/" + patients.get("a") + "/$everything", dr, null), "Observation"))
+        .containsExactly(observations.get("a"));
+    // Facilities are not patient data: a clinician sees them all.
+    assertThat(send("GET", "/fhir/Organization/" + facB, dr, null).statusCode()).isEqualTo(200);
+    // The holding facility's clinician sees r; a system sees everyone.
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("r"), person("dr-b-" + run, "clinician", facB), null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Patient/" + patients.get("b"), full(), null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void searches_count_page_include_and_chain_only_over_what_the_clinician_may_see() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String all = String.join(",", patients.values());
+    JsonNode byId = ok("GET", "/fhir/Patient?_id=" + all + "&_total=accurate", dr, null);
+    assertThat(ids(byId, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+    assertThat(byId.path("total").asInt()).isEqualTo(2);
+    assertThat(ok("GET", "/fhir/Patient?family=Fam" + run + "&_summary=count", dr, null).path("total").asInt()).isEqualTo(2);
+
+    // Paging one by one: two pages, never a third, never an invisible record.
+    JsonNode page1 = ok("GET", "/fhir/Observation?code=urn:lafia:test|obs-" + run + "&_count=1&_total=accurate", dr, null);
+    assertThat(page1.path("total").asInt()).isEqualTo(2);
+    String next = null;
+    for (JsonNode l : page1.path("link")) if (l.path("relation").asText().equals("next")) next = l.path("url").asText();
+    assertThat(next).isNotNull();
+    JsonNode page2 = ok("GET", next.substring(next.indexOf("/fhir/")), dr, null);
+    List<String> seen = new ArrayList<>(ids(page1, "Observation"));
+    seen.addAll(ids(page2, "Observation"));
+    assertThat(seen).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
+    assertThat(page2.path("link").findValuesAsText("relation")).doesNotContain("next");
+
+    JsonNode rev = ok("GET", "/fhir/Patient?_id=" + all + "&_revinclude=Observation:subject", dr, null);
+    assertThat(ids(rev, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
+    JsonNode chained = ok("GET", "/fhir/Observation?subject:Patient.family=Fam" + run, dr, null);
+    assertThat(ids(chained, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
+    JsonNode has = ok("GET", "/fhir/Patient?_has:Observation:subject:code=urn:lafia:test|obs-" + run, dr, null);
+    assertThat(ids(has, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+    JsonNode consents = ok("GET", "/fhir/Consent?patient=Patient/" + patients.get("r"), dr, null);
+    assertThat(consents.path("entry")).isEmpty();
+  }
+
+  @Test
+  void bundles_and_writes_are_held_to_the_same_records() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String tx = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient/"
+        + patients.get("a") + "\"}},{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + patients.get("b") + "\"}}]}";
+    assertThat(send("POST", "/fhir", dr, tx).statusCode()).isEqualTo(403);
+    JsonNode batch = ok("POST", "/fhir", dr, tx.replace("\"transaction\"", "\"batch\""));
+    assertThat(batch.path("entry").get(0).path("response").path("status").asText()).startsWith("200");
+    assertThat(batch.path("entry").get(1).path("response").path("status").asText()).startsWith("403");
+    JsonNode searchInBatch = ok("POST", "/fhir", dr, "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+        + "{\"method\":\"GET\",\"url\":\"Patient?family=Fam" + run + "\"}}]}");
+    assertThat(ids(searchInBatch.path("entry").get(0).path("resource"), "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+
+    String obsB = observations.get("b");
+    String update = "{\"resourceType\":\"Observation\",\"id\":\"" + obsB + "\",\"status\":\"amended\",\"code\":{\"text\":\"x\"},"
+        + "\"subject\":{\"reference\":\"Patient/" + patients.get("b") + "\"}}";
+    assertThat(send("PUT", "/fhir/Observation/" + obsB, dr, update).statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", "/fhir/Observation/" + obsB, dr, null).statusCode()).isEqualTo(403);
+    assertThat(ok("GET", "/fhir/Observation/" + obsB, full(), null).path("status").asText()).isEqualTo("final");
+  }
+
+  @Test
+  void breaking_the_glass_opens_a_record_at_once_with_a_stated_reason_and_auditors_see_it() throws Exception {
+    String login = "dr-urgence-" + run;
+    String dr = person(login, "clinician", facA);
+    String b = patients.get("b");
+    assertThat(send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(403);
+    HttpResponse<String> noReason = send("POST", "/api/access/break-glass", dr, "{\"patient\":\"" + b + "\",\"reason\":\"vite\"}");
+    assertThat(noReason.statusCode()).isEqualTo(400);
+    assertThat(noReason.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(send("POST", "/api/access/break-glass", full(), "{\"patient\":\"" + b + "\",\"reason\":\"un système n'a pas de raison\"}")
+        .statusCode()).isEqualTo(403);
+    HttpResponse<String> granted = send("POST", "/api/access/break-glass", dr,
+        "{\"patient\":\"" + b + "\",\"reason\":\"Patient inconscient aux urgences, antécédents nécessaires\"}");
+    assertThat(granted.statusCode()).isEqualTo(201);
+    assertThat(send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(200);
+    assertThat(ids(ok("GET", "/fhir/Observation?subject=Patient/" + b, dr, null), "Observation")).containsExactly(observations.get("b"));
+
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    List<Map<String, Object>> trail = jdbc.queryForList("select subtype, purpose from audit_event where agent = ? order by seq", login);
+    assertThat(trail).anySatisfy(e -> {
+      assertThat(e.get("subtype")).isEqualTo("break-the-glass");
+      assertThat((String) e.get("purpose")).contains("Patient inconscient");
+    });
+    assertThat(trail).filteredOn(e -> "read".equals(e.get("subtype")) && "break-the-glass".equals(e.get("purpose"))).hasSize(1);
+    // Another clinician of A still cannot.
+    assertThat(send("GET", "/fhir/Patient/" + b, person("dr-autre-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void roles_that_work_across_facilities_see_every_record_their_role_covers() throws Exception {
+    String steward = person("registre-" + run, "registry-steward");
+    assertThat(ids(ok("GET", "/fhir/Patient?family=Fam" + run, steward, null), "Patient")).hasSize(4);
+    assertThat(send("GET", "/fhir/Observation/" + observations.get("a"), steward, null).statusCode()).isEqualTo(403);
+    String nobody = person("sans-etablissement-" + run, "clinician");
+    assertThat(ok("GET", "/fhir/Patient?family=Fam" + run + "&_total=accurate", nobody, null).path("total").asInt()).isZero();
+  }
+}
