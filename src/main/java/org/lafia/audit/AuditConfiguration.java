@@ -22,6 +22,12 @@ public class AuditConfiguration {
     return chain;
   }
 
+  /** The trail as FHIR AuditEvents, served read-only at /fhir/AuditEvent. */
+  @Bean
+  org.lafia.fhir.spi.ProvidedResources auditEvents(DataSource dataSource, ca.uhn.fhir.context.FhirContext ctx) {
+    return new AuditEvents(dataSource, ctx);
+  }
+
   @Bean
   SignInEvents signInEvents(AuditTrail trail) {
     return new SignInEvents(trail);

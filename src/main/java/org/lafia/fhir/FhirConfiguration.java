@@ -21,8 +21,9 @@ public class FhirConfiguration {
 
   @Bean
   public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props, AccessPolicy access,
-      AuditSink audit) {
-    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access, audit);
+      AuditSink audit, org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.ProvidedResources> provided) {
+    return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access, audit,
+        provided.getIfAvailable(() -> org.lafia.fhir.spi.ProvidedResources.NONE));
   }
 
   @Bean

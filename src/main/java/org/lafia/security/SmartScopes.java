@@ -14,6 +14,12 @@ import org.lafia.fhir.spi.AccessPolicy.Interaction;
 final class SmartScopes {
   private record Grant(String type, String letters) {}
 
+  /**
+   * Types a wildcard scope does not cover: the audit trail is read by auditors (or a system given
+   * {@code system/AuditEvent.rs} by name), not by everyone allowed {@code user/*.cruds}.
+   */
+  private static final java.util.Set<String> EXPLICIT_ONLY = java.util.Set.of("AuditEvent");
+
   private final List<Grant> grants;
   private final SmartScopes narrowedBy;
 
@@ -58,7 +64,8 @@ final class SmartScopes {
   boolean allows(String type, Interaction interaction) {
     if (narrowedBy != null && !narrowedBy.allows(type, interaction)) return false;
     for (Grant g : grants) {
-      if ((g.type.equals("*") || g.type.equals(type)) && g.letters.indexOf(interaction.letter) >= 0) return true;
+      boolean covers = g.type.equals(type) || g.type.equals("*") && !EXPLICIT_ONLY.contains(type);
+      if (covers && g.letters.indexOf(interaction.letter) >= 0) return true;
     }
     return false;
   }

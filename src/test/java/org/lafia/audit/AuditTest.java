@@ -162,6 +162,43 @@ class AuditTest {
   }
 
   @Test
+  void auditors_search_the_trail_as_fhir_audit_events_by_patient_and_date() throws Exception {
+    String patient = createPatient();
+    send("GET", "/fhir/Patient/" + patient, full(), null);
+    String auditor = person("auditeur-" + UUID.randomUUID().toString().substring(0, 6), "auditor");
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    HttpResponse<String> r = send("GET", "/fhir/AuditEvent?patient=Patient/" + patient + "&date=ge" + today, auditor, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    org.hl7.fhir.r4.model.Bundle bundle = org.hl7.fhir.r4.model.Bundle.class.cast(
+        ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().parseResource(r.body()));
+    assertThat(bundle.getEntry()).extracting(e -> ((org.hl7.fhir.r4.model.AuditEvent) e.getResource()).getSubtypeFirstRep().getCode())
+        .containsExactly("read", "create"); // newest first
+    org.hl7.fhir.r4.model.AuditEvent read = (org.hl7.fhir.r4.model.AuditEvent) bundle.getEntry().get(0).getResource();
+    assertThat(read.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo("test-system-all");
+    assertThat(read.getAgentFirstRep().getNetwork().getAddress()).isNotBlank();
+    assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference()).isEqualTo("Patient/" + patient));
+    assertThat(read.getAction()).isEqualTo(org.hl7.fhir.r4.model.AuditEvent.AuditEventAction.R);
+
+    String id = read.getIdElement().getIdPart();
+    assertThat(send("GET", "/fhir/AuditEvent/" + id, auditor, null).statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(send("GET", "/fhir/AuditEvent?patient=" + patient + "&date=lt2000-01-01", auditor, null).body())
+        .path("entry")).isEmpty();
+    assertThat(send("GET", "/fhir/AuditEvent?colour=blue", auditor, null).statusCode()).isEqualTo(400);
+    assertThat(send("POST", "/fhir/AuditEvent", full(), "{\"resourceType\":\"AuditEvent\"}").statusCode()).isEqualTo(405);
+    assertThat(send("GET", "/fhir/AuditEvent?patient=" + patient, person("dr-y", "clinician"), null).statusCode()).isEqualTo(403);
+    // Paging: one per page, newest first, the next link carries on.
+    JsonNode first = JSON.readTree(send("GET", "/fhir/AuditEvent?patient=" + patient + "&_count=1", auditor, null).body());
+    assertThat(first.path("entry")).hasSize(1);
+    String next = null;
+    for (JsonNode l : first.path("link")) if (l.path("relation").asText().equals("next")) next = l.path("url").asText();
+    assertThat(next).isNotNull();
+    JsonNode second = JSON.readTree(send("GET", next.substring(next.indexOf("/fhir/")), auditor, null).body());
+    // The auditor's own first search is in the trail too (it showed this patient's data): newest first.
+    assertThat(List.of(first.path("entry").get(0).path("resource").path("subtype").get(0).path("code").asText(),
+        second.path("entry").get(0).path("resource").path("subtype").get(0).path("code").asText())).containsExactly("search", "read");
+  }
+
+  @Test
   void an_auditor_gets_a_patients_access_report_and_a_verification_and_nobody_else_does() throws Exception {
     String patient = createPatient();
     send("GET", "/fhir/Patient/" + patient, full(), null);

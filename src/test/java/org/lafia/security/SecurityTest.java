@@ -201,7 +201,7 @@ class SecurityTest {
     assertThat(claims.getAudience()).contains("lafia");
     assertThat(send("GET", "/fhir/AuditEvent?_count=1", token, null, null).statusCode()).isEqualTo(200);
     assertOutcome(send("GET", "/fhir/Patient", token, null, null), 403);
-    assertOutcome(send("POST", "/fhir/AuditEvent", token, "application/fhir+json", "{\"resourceType\":\"AuditEvent\"}"), 403);
+    assertOutcome(send("POST", "/fhir/Consent", token, "application/fhir+json", "{\"resourceType\":\"Consent\"}"), 403);
   }
 
   @Test

@@ -28,10 +28,12 @@ public final class FhirServices {
   private final BodyCheck bodyCheck;
   private final AccessPolicy access;
   private final AuditSink audit;
+  private final org.lafia.fhir.spi.ProvidedResources provided;
   private final Integer[] patientCompartmentCodes;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
-      AccessPolicy access, AuditSink audit) {
+      AccessPolicy access, AuditSink audit, org.lafia.fhir.spi.ProvidedResources provided) {
+    this.provided = provided;
     this.access = access;
     this.audit = audit;
     this.ctx = ctx;
@@ -96,6 +98,7 @@ public final class FhirServices {
   public FhirContext ctx() { return ctx; }
   AccessPolicy access() { return access; }
   AuditSink audit() { return audit; }
+  org.lafia.fhir.spi.ProvidedResources provided() { return provided; }
   public DataSource dataSource() { return dataSource; }
   public SearchParamRegistry registry() { return registry; }
   IndexExtractor extractor() { return extractor; }

@@ -168,6 +168,10 @@ public final class FhirServlet extends HttpServlet {
           + "'. / Type de ressource inconnu.");
     }
     String type = first;
+    if (fhir.provided().types().contains(type)) {
+      provided(req, resp, type, p);
+      return;
+    }
     if (p.size() == 1) {
       allow(type, switch (m) {
         case "POST" -> Interaction.CREATE;
@@ -242,6 +246,56 @@ public final class FhirServlet extends HttpServlet {
       }
     }
     throw FhirError.notFound("Unknown path /fhir/" + String.join("/", p) + ".");
+  }
+
+  /** A type another module serves read-only (AuditEvent, from the audit trail). */
+  private void provided(FhirRequest req, HttpServletResponse resp, String type, List<String> p) throws IOException {
+    if (!req.method.equals("GET") && !req.method.equals("HEAD")) {
+      throw new FhirError(405, "not-supported", type + " is read-only here: Lafia writes it itself. / " + type
+          + " est en lecture seule : Lafia l'écrit elle-même.");
+    }
+    org.lafia.fhir.spi.ProvidedResources source = fhir.provided();
+    if (p.size() == 2) {
+      allow(type, Interaction.READ);
+      org.lafia.fhir.spi.ProvidedResources.Item item = source.read(type, p.get(1));
+      if (item == null) throw FhirError.notFound(type + "/" + p.get(1) + " is not known.");
+      out.stored(req, resp, 200, new StoredResource(0, type, item.id(), 1, item.lastUpdated(), 'C', item.json()));
+      fhir.audit().record(new AuditSink.Access('R', "read", 0, List.of(), List.of(type + "/" + item.id()), null, null));
+      return;
+    }
+    if (p.size() != 1) throw FhirError.notFound("Unknown path /fhir/" + String.join("/", p) + ".");
+    allow(type, Interaction.SEARCH);
+    Map<String, List<String>> criteria = new LinkedHashMap<>(req.params);
+    for (String k : List.of("_format", "_pretty", "_count", "_cursor", "_total")) criteria.remove(k);
+    int count = 50;
+    if (req.first("_count") != null) {
+      try {
+        count = Math.max(1, Math.min(1000, Integer.parseInt(req.first("_count"))));
+      } catch (NumberFormatException e) {
+        throw FhirError.badRequest("_count must be a whole number.");
+      }
+    }
+    org.lafia.fhir.spi.ProvidedResources.Page page;
+    try {
+      page = source.search(type, criteria, count, req.first("_cursor"));
+    } catch (IllegalArgumentException e) {
+      throw FhirError.badRequest(e.getMessage());
+    }
+    List<Responses.Entry> entries = new ArrayList<>();
+    for (org.lafia.fhir.spi.ProvidedResources.Item item : page.items()) {
+      entries.add(Responses.Entry.match(req.base, new StoredResource(0, type, item.id(), 1, item.lastUpdated(), 'C', item.json()), "match"));
+    }
+    Map<String, List<String>> params = new LinkedHashMap<>(req.params);
+    params.remove("_cursor");
+    String self = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
+    String next = null;
+    if (page.nextCursor() != null) {
+      params.put("_cursor", List.of(page.nextCursor()));
+      next = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
+    }
+    out.bundle(req, resp, "searchset", null, self, next, entries);
+    fhir.audit().record(new AuditSink.Access('E', "search", 0, page.patients(), List.of(), type + "?"
+        + SearchEngine.queryString(req.params), page.items().size() + " entries"));
   }
 
   /** Asks the security module; refusals surface as 403 (see {@code service}). */
