@@ -16,5 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"lafia.db.data-dir=target/test-db/${random.uuid}", "lafia.db.embedded-durable=false",
-        "lafia.security.issuer=http://lafia.test"})
+        "lafia.security.issuer=http://lafia.test",
+        // Every test client signs in from 127.0.0.1; SignInRateLimitTest covers the limit itself.
+        "lafia.security.sign-in-rate-per-minute=100000"})
 public @interface LafiaTest {}

@@ -78,13 +78,24 @@ public final class AuditChain implements AutoCloseable {
     }, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Seals what can be sealed now (at most one batch); returns how many entries were sealed. */
+  /** Seals what can be sealed now (at most one batch), unless another node is sealing; returns how many entries were sealed. */
   public int sealNow() throws SQLException {
+    return seal(false);
+  }
+
+  /** Seals every entry whose transaction has ended, waiting for another sealer to finish first (operators, tests). */
+  public void sealAll() throws SQLException {
+    while (seal(true) > 0) {
+      // next batch
+    }
+  }
+
+  private int seal(boolean wait) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         boolean mine;
-        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+        try (PreparedStatement ps = c.prepareStatement(wait ? "select pg_advisory_xact_lock(?) is not null" : "select pg_try_advisory_xact_lock(?)")) {
           ps.setLong(1, LOCK);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();

@@ -86,6 +86,15 @@ public class SecurityConfiguration {
     return new Accounts(dataSource, passwords, props.maxFailedLogins(), props.lockout());
   }
 
+  /** Before Spring Security's filters, so that a flood is turned away before any password is hashed. */
+  @Bean
+  org.springframework.boot.web.servlet.FilterRegistrationBean<SignInRateLimit> signInRateLimit(SecurityProperties props) {
+    var reg = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+        new SignInRateLimit(props.signInRatePerMinute(), java.time.Clock.systemUTC()));
+    reg.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10);
+    return reg;
+  }
+
   @Bean
   AccessPolicy fhirAccessPolicy(DataSource dataSource) {
     return new ScopeAccessPolicy(dataSource);
@@ -180,7 +189,16 @@ public class SecurityConfiguration {
   static class ExternalIssuer {
     @Bean
     JwtDecoder jwtDecoder(SecurityProperties props) {
-      NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(props.externalIssuerUri()).build();
+      // Algorithms named here, so that nothing is fetched from the issuer before the first token
+      // arrives: Lafia starts even when its identity provider is down or has no key yet.
+      NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(props.externalIssuerUri())
+          .jwsAlgorithms(algs -> algs.addAll(List.of(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS256,
+              org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS384,
+              org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS512,
+              org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256,
+              org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES384,
+              org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.PS256)))
+          .build();
       decoder.setJwtValidator(validator(props.externalIssuerUri(), props.audience()));
       return decoder;
     }
@@ -213,10 +231,14 @@ public class SecurityConfiguration {
       return AuthorizationServerSettings.builder().issuer(props.issuer()).build();
     }
 
+    /** At start-up a signing key exists (made now if none): the published JWKS is never empty. */
     @Bean
+    @org.springframework.context.annotation.DependsOn("flywayInitializer")
     SigningKeys signingKeys(DataSource dataSource, SecurityProperties props) {
       Duration longest = props.accessTokenTtl().compareTo(props.systemTokenTtl()) > 0 ? props.accessTokenTtl() : props.systemTokenTtl();
-      return new SigningKeys(dataSource, props.keyRotation(), longest);
+      SigningKeys keys = new SigningKeys(dataSource, props.keyRotation(), longest);
+      keys.current();
+      return keys;
     }
 
     /** Published at the JWKS endpoint: every key whose tokens may still be alive. */

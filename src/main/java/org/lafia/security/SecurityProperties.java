@@ -21,12 +21,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param demoAccounts create the documented demo accounts and demo system client (never in production)
  * @param consoleRedirectUris where the console client may be sent back after sign-in
  * @param claims where roles, facilities and territories are read in an external issuer's tokens
+ * @param signInRatePerMinute sign-in attempts and token requests accepted per client address and minute, per node
  */
 @ConfigurationProperties(prefix = "lafia.security")
 public record SecurityProperties(
     String issuer, String audience, String externalIssuerUri, Duration accessTokenTtl, Duration systemTokenTtl,
     Duration refreshTokenTtl, Duration keyRotation, Integer maxFailedLogins, Duration lockout, Boolean demoAccounts,
-    List<String> consoleRedirectUris, Claims claims) {
+    List<String> consoleRedirectUris, Claims claims, Integer signInRatePerMinute) {
 
   public SecurityProperties {
     if (issuer == null || issuer.isBlank()) issuer = "http://localhost:8080";
@@ -44,6 +45,7 @@ public record SecurityProperties(
       consoleRedirectUris = List.of(issuer + "/console/callback");
     }
     if (claims == null) claims = new Claims(null, null, null);
+    if (signInRatePerMinute == null || signInRatePerMinute < 1) signInRatePerMinute = 30;
     if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
       throw new IllegalArgumentException("lafia.security.key-rotation must be at least 1h, not " + keyRotation + ".");
     }
