@@ -246,6 +246,22 @@ for ((i = 0; i < 150 && quiet < 2; i++)); do
 done
 SETTLE_S=$(awk -v a="$SETTLE_T0" -v b="$(now)" 'BEGIN{printf "%.0f", b - a}')
 echo "settle_s=$SETTLE_S autovacuum_quiet=$([[ $quiet -ge 2 ]] && echo yes || echo no)" | tee "$OUT/settle.txt"
+# Searches run as a facility-scoped clinician (issue 4's protocol): attached to every organisation
+# of the data set, so that every patient is in care there and each search pays the full cost of
+# the care-relationship filter, with every access audited. SEARCH_AS=system keeps the system client.
+if [[ "${SEARCH_AS:-clinician}" == clinician ]]; then
+  psql "$PGURI" -qAt -c "insert into sec_user (login, display_name, password_hash, roles, facilities)
+    select 'bench-clinicien', 'Clinicien du banc', '{noop}unusable', '{clinician}', coalesce(array_agg(res_id), '{}')
+    from fhir_resource where res_type = 'Organization' and not deleted
+    on conflict (login) do update set facilities = excluded.facilities" >"$OUT/search-user.log" 2>&1
+  echo "search_as=clinician facilities=$(psql "$PGURI" -qAt -c "select cardinality(facilities) from sec_user where login = 'bench-clinicien'")" \
+    | tee -a "$OUT/settle.txt"
+  LAFIA_BEARER=$(LAFIA_ISSUER="http://127.0.0.1:$PORT" java -jar "$RUN/lafia.jar" token --user bench-clinicien --ttl 6h \
+    --data-dir "$DATADIR" 2>>"$OUT/token.log") || { log "no clinician token; see $OUT/token.log"; exit 1; }
+  export LAFIA_BEARER
+else
+  echo "search_as=system" | tee -a "$OUT/settle.txt"
+fi
 for c in 1 4; do
   log "search, $c client(s): 200 requests per query after 10 warm-up"
   measured "$OUT/search-c$c.log" "$PIDS" "${FB[@]}" search --base "$BASE" --n 200 --warmup 10 --concurrency "$c" \

@@ -18,11 +18,12 @@ import org.lafia.fhir.store.StoredResource;
 /**
  * The records a restricted caller may see, as SQL inside the search's own WHERE clause, so that
  * counts, totals and paging never reveal a record the caller may not see. A resource is visible
- * when it is not patient data (an Organization, a Medication...), when it is an accessible
- * Patient, or when it is in the compartment of one. Accessible patients (see {@link PatientScope})
- * are found with the search engine's own conditions: {@code Patient?organization=},
- * {@code Encounter?service-provider=}, {@code EpisodeOfCare?organization=},
- * {@code ServiceRequest?performer=}, {@code Consent?status=active&category=}.
+ * when it is not patient data (an Organization, a Medication...), when it is an open Patient, or
+ * when it is in the compartment of one. Whether a patient is open (see {@link PatientScope}) is a
+ * correlated test on the reference index, checked per candidate with a few index probes:
+ * {@code Patient.managingOrganization}, then an Encounter, EpisodeOfCare or ServiceRequest that
+ * names both the patient and one of the caller's organisations, and no active Consent of the
+ * {@code restrict-sharing} category held by another facility.
  */
 public final class AccessibleRecords {
   private final SearchEngine engine;
@@ -34,55 +35,77 @@ public final class AccessibleRecords {
     this.registry = registry;
   }
 
-  /** "select pid" of the Patients the scope lets its caller see. */
-  Sql patients(PatientScope scope, String base) {
-    List<Sql> parts = new ArrayList<>();
+  /**
+   * The test that the patient whose pid is {@code p} (an SQL expression) is open to the scope's
+   * caller, correlated so that PostgreSQL checks each candidate with a few index probes (its
+   * managing organisation; an encounter, episode or referral at one of the caller's facilities,
+   * found through the reference index from the patient's side; no restricting consent) instead of
+   * computing every accessible patient for every search. Each EXISTS ends with {@code offset 0}:
+   * it keeps PostgreSQL from turning the test into a semi-join over every encounter of the
+   * country (its choice when it misjudges how many candidates a search has); evaluated per
+   * candidate, a page of 20 costs a few dozen index probes.
+   */
+  Sql patientOpen(String p, PatientScope scope, String base) {
+    Sql open = new Sql().add("(");
+    boolean any = false;
     if (!scope.organizations().isEmpty()) {
-      List<String> refs = new ArrayList<>();
-      for (String o : scope.organizations()) refs.add("Organization/" + o);
-      String orgs = String.join(",", refs);
-      Sql related = new Sql().add("(select r.pid from ").add(engine.where("Patient", Map.of("organization", List.of(orgs)), false, base)).add(")")
-          .add(" union ").add(patientsOf("Encounter", "subject", Map.of("service-provider", List.of(orgs)), base))
-          .add(" union ").add(patientsOf("EpisodeOfCare", "patient", Map.of("organization", List.of(orgs)), base))
-          .add(" union ").add(patientsOf("ServiceRequest", "subject", Map.of("performer", List.of(orgs)), base));
-      String restrict = PatientScope.RESTRICT_SYSTEM + "|" + PatientScope.RESTRICT_CODE;
-      Map<String, List<String>> consents = new LinkedHashMap<>();
-      consents.put("status", List.of("active"));
-      consents.put("category", List.of(restrict));
-      Map<String, List<String>> heldHere = new LinkedHashMap<>(consents);
-      heldHere.put("organization", List.of(orgs));
-      // Patients who keep their record to the facility that holds it, unless that is one of ours.
-      Sql restricted = new Sql().add("(").add(patientsOf("Consent", "patient", consents, base)).add(" except ")
-          .add(patientsOf("Consent", "patient", heldHere, base)).add(")");
-      parts.add(new Sql().add("((").add(related).add(") except ").add(restricted).add(")"));
+      Object orgIds = scope.organizations().toArray(String[]::new);
+      SearchParam managing = registry.param("Patient", "organization");
+      open.add("((exists (select 1 from fhir_sp_ref m where m.pid = " + p + " and " + managing.spTest("m") + " and m.tgt_pid = any(",
+          managing.spArg()).add(orgPids(orgIds)).add(") offset 0)");
+      open.add(" or ").add(via("Encounter", "subject", "service-provider", p, orgIds));
+      open.add(" or ").add(via("EpisodeOfCare", "patient", "organization", p, orgIds));
+      open.add(" or ").add(via("ServiceRequest", "subject", "performer", p, orgIds));
+      open.add(") and not ").add(restricted(p, orgIds, base)).add(")");
+      any = true;
     }
     if (!scope.grantedPatients().isEmpty()) {
-      parts.add(new Sql().add("(select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id = any(?) and not g.deleted)",
-          (Object) scope.grantedPatients().toArray(String[]::new)));
+      if (any) open.add(" or ");
+      open.add(p + " in (select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id = any(?))",
+          (Object) scope.grantedPatients().toArray(String[]::new));
+      any = true;
     }
-    if (parts.isEmpty()) return new Sql().add("select null::bigint where false");
-    Sql all = new Sql().add("select pid from (");
-    for (int i = 0; i < parts.size(); i++) {
-      if (i > 0) all.add(" union ");
-      all.add(parts.get(i));
-    }
-    return all.add(") accessible(pid)");
+    if (!any) open.add("false");
+    return open.add(")");
   }
 
-  private Sql patientsOf(String type, String patientParam, Map<String, List<String>> criteria, String base) {
-    SearchParam p = registry.param(type, patientParam);
-    return new Sql().add("(select x.tgt_pid from fhir_sp_ref x where " + p.spTest("x") + " and x.pid in (select r.pid from ", p.spArg())
-        .add(engine.where(type, criteria, false, base)).add("))");
+  /** The caller's organisations as pids, computed once per statement (an InitPlan). */
+  private static Sql orgPids(Object orgIds) {
+    return new Sql().add("array(select o.pid from fhir_resource o"
+        + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted)", orgIds);
+  }
+
+  /** A resource of {@code type} naming the patient through {@code patientParam} and one of the organisations through {@code orgParam}. */
+  private Sql via(String type, String patientParam, String orgParam, String p, Object orgIds) {
+    SearchParam who = registry.param(type, patientParam);
+    SearchParam where = registry.param(type, orgParam);
+    return new Sql().add("exists (select 1 from fhir_sp_ref vp join fhir_sp_ref vo on vo.pid = vp.pid where "
+        + who.spTest("vp") + " and vp.tgt_pid = " + p + " and " + where.spTest("vo") + " and vo.tgt_pid = any(", who.spArg(), where.spArg())
+        .add(orgPids(orgIds)).add(") offset 0)");
+  }
+
+  /** An active consent of the patient keeps their record to a facility that is not one of the caller's. */
+  private Sql restricted(String p, Object orgIds, String base) {
+    SearchParam patient = registry.param("Consent", "patient");
+    SearchParam org = registry.param("Consent", "organization");
+    Map<String, List<String>> active = new LinkedHashMap<>();
+    active.put("status", List.of("active"));
+    active.put("category", List.of(PatientScope.RESTRICT_SYSTEM + "|" + PatientScope.RESTRICT_CODE));
+    return new Sql().add("exists (select 1 from fhir_sp_ref cp where " + patient.spTest("cp") + " and cp.tgt_pid = " + p
+            + " and cp.pid in (select r.pid from ", patient.spArg())
+        .add(engine.where("Consent", active, false, base))
+        .add(") and not exists (select 1 from fhir_sp_ref co where co.pid = cp.pid and " + org.spTest("co") + " and co.tgt_pid = any(",
+            org.spArg()).add(orgPids(orgIds)).add(") offset 0) offset 0)");
   }
 
   /** The condition that keeps the resources (of {@code type}, row alias {@code alias}) a restricted caller may see; null if none needed. */
   Sql condition(String type, String alias, PatientScope scope, String base) {
     if (scope.all()) return null;
-    if (type.equals("Patient")) return new Sql().add(alias + ".pid in (").add(patients(scope, base)).add(")");
+    if (type.equals("Patient")) return patientOpen(alias + ".pid", scope, base);
     Integer[] codes = compartmentCodes(type);
     if (codes.length == 0) return null; // not patient data
-    return new Sql().add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and c.tgt_pid in (",
-        (Object) codes).add(patients(scope, base)).add("))");
+    return new Sql().add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and ", (Object) codes)
+        .add(patientOpen("c.tgt_pid", scope, base)).add(" offset 0)");
   }
 
   /** Which of these resources the scope lets its caller see (for reads, includes, history and $everything). */
