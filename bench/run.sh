@@ -246,14 +246,22 @@ for ((i = 0; i < 150 && quiet < 2; i++)); do
 done
 SETTLE_S=$(awk -v a="$SETTLE_T0" -v b="$(now)" 'BEGIN{printf "%.0f", b - a}')
 echo "settle_s=$SETTLE_S autovacuum_quiet=$([[ $quiet -ge 2 ]] && echo yes || echo no)" | tee "$OUT/settle.txt"
-# Searches run as a facility-scoped clinician (issue 4's protocol): attached to every organisation
-# of the data set, so that every patient is in care there and each search pays the full cost of
-# the care-relationship filter, with every access audited. SEARCH_AS=system keeps the system client.
+# Searches run as a facility-scoped clinician (issue 4's protocol), attached to the 10
+# organisations with the most encounters (a large hospital group): most patients are in care
+# there, every search pays the care-relationship filter, every access is audited.
+# SEARCH_AS=system keeps the system client.
 if [[ "${SEARCH_AS:-clinician}" == clinician ]]; then
   psql "$PGURI" -qAt -c "insert into sec_user (login, display_name, password_hash, roles, facilities)
     select 'bench-clinicien', 'Clinicien du banc', '{noop}unusable', '{clinician}', coalesce(array_agg(res_id), '{}')
-    from fhir_resource where res_type = 'Organization' and not deleted
+    from (select o.res_id from fhir_sp_ref x join fhir_resource e on e.pid = x.pid and e.res_type = 'Encounter'
+          join fhir_resource o on o.pid = x.tgt_pid and o.res_type = 'Organization'
+          group by o.res_id order by count(*) desc limit 10) top
     on conflict (login) do update set facilities = excluded.facilities" >"$OUT/search-user.log" 2>&1
+  echo "patients_in_care=$(psql "$PGURI" -qAt -c "select count(distinct s.tgt_pid) from fhir_sp_ref s join fhir_sp_ref o on o.pid = s.pid
+    join fhir_resource org on org.pid = o.tgt_pid and org.res_type = 'Organization' join fhir_resource e on e.pid = s.pid and e.res_type = 'Encounter'
+    join fhir_resource p on p.pid = s.tgt_pid and p.res_type = 'Patient'
+    where org.res_id = any((select facilities from sec_user where login = 'bench-clinicien')::text[])")
+    of $(psql "$PGURI" -qAt -c "select count(*) from fhir_resource where res_type = 'Patient' and not deleted")" | tee -a "$OUT/settle.txt"
   echo "search_as=clinician facilities=$(psql "$PGURI" -qAt -c "select cardinality(facilities) from sec_user where login = 'bench-clinicien'")" \
     | tee -a "$OUT/settle.txt"
   LAFIA_BEARER=$(LAFIA_ISSUER="http://127.0.0.1:$PORT" java -jar "$RUN/lafia.jar" token --user bench-clinicien --ttl 6h \

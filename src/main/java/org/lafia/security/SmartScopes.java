@@ -50,8 +50,9 @@ final class SmartScopes {
     if (!context.equals("system") && !context.equals("user") && !context.equals("patient")) return null;
     String type = scope.substring(slash + 1, dot);
     String perms = scope.substring(dot + 1);
-    int query = perms.indexOf('?');
-    if (query >= 0) perms = perms.substring(0, query); // v2 fine-grained queries are not honoured: no grant beyond the type
+    // SMART v2 fine-grained scopes (system/Observation.rs?category=laboratory) are not enforced
+    // yet: such a scope grants nothing rather than the whole type.
+    if (perms.indexOf('?') >= 0) return null;
     String letters = switch (perms) {
       case "read" -> "rs";
       case "write" -> "cud";
@@ -62,9 +63,17 @@ final class SmartScopes {
   }
 
   boolean allows(String type, Interaction interaction) {
-    if (narrowedBy != null && !narrowedBy.allows(type, interaction)) return false;
+    if (narrowedBy != null && !narrowedBy.permits(type, interaction, true)) return false;
+    return permits(type, interaction, false);
+  }
+
+  /**
+   * @param asLimit the scopes narrow a role's grants: there a wildcard leaves every type as the
+   *     role has it, the audit trail included
+   */
+  private boolean permits(String type, Interaction interaction, boolean asLimit) {
     for (Grant g : grants) {
-      boolean covers = g.type.equals(type) || g.type.equals("*") && !EXPLICIT_ONLY.contains(type);
+      boolean covers = g.type.equals(type) || g.type.equals("*") && (asLimit || !EXPLICIT_ONLY.contains(type));
       if (covers && g.letters.indexOf(interaction.letter) >= 0) return true;
     }
     return false;
