@@ -26,6 +26,17 @@ public class FhirConfiguration {
         provided.getIfAvailable(() -> org.lafia.fhir.spi.ProvidedResources.NONE));
   }
 
+  /** Fills the care relationships from the index at the first start after they appeared (V9). */
+  @Bean
+  @org.springframework.context.annotation.DependsOn("flywayInitializer")
+  public org.springframework.boot.ApplicationRunner careBackfill(FhirServices services, DataSource dataSource) {
+    return args -> {
+      try (java.sql.Connection c = dataSource.getConnection()) {
+        services.care().backfill(c);
+      }
+    };
+  }
+
   @Bean
   public ServletRegistrationBean<FhirServlet> fhirServlet(FhirServices services) {
     ServletRegistrationBean<FhirServlet> reg = new ServletRegistrationBean<>(new FhirServlet(services), "/fhir/*");

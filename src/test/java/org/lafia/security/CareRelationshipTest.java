@@ -216,6 +216,34 @@ class CareRelationshipTest {
   }
 
   @Test
+  void a_relationship_ends_when_the_resource_that_made_it_changes_or_goes() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String e = patients.get("e");
+    assertThat(send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(200);
+    JsonNode encounters = ok("GET", "/fhir/Encounter?subject=Patient/" + e, full(), null);
+    String encounter = encounters.path("entry").get(0).path("resource").path("id").asText();
+    // The encounter was in fact at B: corrected, A's clinician no longer sees e.
+    ok("PUT", "/fhir/Encounter/" + encounter, full(), "{\"resourceType\":\"Encounter\",\"id\":\"" + encounter + "\",\"status\":"
+        + "\"finished\",\"class\":{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/" + e + "\"},\"serviceProvider\":"
+        + "{\"reference\":\"Organization/" + facB + "\"}}");
+    assertThat(send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(403);
+    // A new patient managed by A, then moved to B.
+    String moved = "m-" + run;
+    String body = "{\"resourceType\":\"Patient\",\"id\":\"" + moved + "\",\"managingOrganization\":{\"reference\":\"Organization/";
+    ok("PUT", "/fhir/Patient/" + moved, full(), body + facA + "\"}}");
+    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
+    ok("PUT", "/fhir/Patient/" + moved, full(), body + facB + "\"}}");
+    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
+    // An encounter at A, deleted: the relationship goes with it.
+    JsonNode enc = ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":"
+        + "{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/" + moved + "\"},\"serviceProvider\":{\"reference\":"
+        + "\"Organization/" + facA + "\"}}");
+    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
+    assertThat(send("DELETE", "/fhir/Encounter/" + enc.path("id").asText(), full(), null).statusCode()).isEqualTo(204);
+    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void roles_that_work_across_facilities_see_every_record_their_role_covers() throws Exception {
     String steward = person("registre-" + run, "registry-steward");
     assertThat(ids(ok("GET", "/fhir/Patient?family=Fam" + run, steward, null), "Patient")).hasSize(4);

@@ -30,6 +30,7 @@ public final class FhirServices {
   private final AuditSink audit;
   private final org.lafia.fhir.spi.ProvidedResources provided;
   private final Integer[] patientCompartmentCodes;
+  private final org.lafia.fhir.store.CareIndex care;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
       AccessPolicy access, AuditSink audit, org.lafia.fhir.spi.ProvidedResources provided) {
@@ -54,6 +55,15 @@ public final class FhirServices {
       }
     }
     this.patientCompartmentCodes = codes.toArray(Integer[]::new);
+    this.care = new org.lafia.fhir.store.CareIndex(registry.param("Patient", "organization").stored(), List.of(
+        new int[][] {registry.param("Encounter", "subject").stored(), registry.param("Encounter", "service-provider").stored()},
+        new int[][] {registry.param("EpisodeOfCare", "patient").stored(), registry.param("EpisodeOfCare", "organization").stored()},
+        new int[][] {registry.param("ServiceRequest", "subject").stored(), registry.param("ServiceRequest", "performer").stored()}));
+  }
+
+  /** The care relationships kept beside the index (see CareIndex). */
+  public org.lafia.fhir.store.CareIndex care() {
+    return care;
   }
 
   /**

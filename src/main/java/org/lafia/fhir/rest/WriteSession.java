@@ -67,6 +67,10 @@ final class WriteSession implements AutoCloseable {
   /** For the audit entry recorded at commit: what was written and whose data it is. */
   private final List<Long> auditPids = new ArrayList<>();
   private final Set<String> auditPatients = new java.util.LinkedHashSet<>();
+  /** Written resources that may establish a care relationship, and whether all were created now. */
+  private final List<Long> carePids = new ArrayList<>();
+  private boolean onlyCreated = true;
+  static final Set<String> CARE_TYPES = Set.of("Patient", "Encounter", "EpisodeOfCare", "ServiceRequest");
   private char auditAction = 'E';
   private String auditSubtype = "write";
   /** Pid of every resource this session has staged, by type and id: targets of later references. */
@@ -224,6 +228,10 @@ final class WriteSession implements AutoCloseable {
     // Whose data it was: read now, while the index rows of the deleted version still exist.
     if (type.equals("Patient")) auditPatients.add(id);
     else auditPatients.addAll(fhir.patientsOf(c, List.of(cur.pid())));
+    if (CARE_TYPES.contains(type)) {
+      carePids.add(cur.pid());
+      onlyCreated = false;
+    }
     pending.add(new ResourceWrite(cur.pid(), type, id, cur.version() + 1, now, 'D', null, null, false, null));
     return new Outcome(204, type, id, cur.version() + 1, now, null);
   }
@@ -314,6 +322,10 @@ final class WriteSession implements AutoCloseable {
     stagedPids.computeIfAbsent(type, k -> new java.util.HashMap<>()).put(id, pid);
     if (type.equals("Patient")) auditPatients.add(id);
     else auditPids.add(pid);
+    if (CARE_TYPES.contains(type)) {
+      carePids.add(pid);
+      if (!first) onlyCreated = false;
+    }
     resource.setId(id);
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
@@ -453,6 +465,7 @@ final class WriteSession implements AutoCloseable {
 
   void commit() throws SQLException {
     flush();
+    fhir.care().maintain(c, carePids, onlyCreated);
     if (!written.isEmpty()) {
       // In the same transaction: the entry exists if and only if the write does.
       auditPatients.addAll(fhir.patientsOf(c, auditPids));

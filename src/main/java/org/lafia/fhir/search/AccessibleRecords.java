@@ -20,9 +20,9 @@ import org.lafia.fhir.store.StoredResource;
  * counts, totals and paging never reveal a record the caller may not see. A resource is visible
  * when it is not patient data (an Organization, a Medication...), when it is an open Patient, or
  * when it is in the compartment of one. Whether a patient is open (see {@link PatientScope}) is a
- * correlated test on the reference index, checked per candidate with a few index probes:
- * {@code Patient.managingOrganization}, then an Encounter, EpisodeOfCare or ServiceRequest that
- * names both the patient and one of the caller's organisations, and no active Consent of the
+ * correlated test per candidate: one probe of the care relationships ({@code fhir_care}, kept at
+ * write time from Patient.managingOrganization, Encounter.serviceProvider,
+ * EpisodeOfCare.managingOrganization and ServiceRequest.performer), and no active Consent of the
  * {@code restrict-sharing} category held by another facility.
  */
 public final class AccessibleRecords {
@@ -37,9 +37,8 @@ public final class AccessibleRecords {
 
   /**
    * The test that the patient whose pid is {@code p} (an SQL expression) is open to the scope's
-   * caller, correlated so that PostgreSQL checks each candidate with a few index probes (its
-   * managing organisation; an encounter, episode or referral at one of the caller's facilities,
-   * found through the reference index from the patient's side; no restricting consent) instead of
+   * caller, correlated so that PostgreSQL checks each candidate with an index probe of the care
+   * relationships (in care at one of the caller's facilities; no restricting consent) instead of
    * computing every accessible patient for every search. Each EXISTS ends with {@code offset 0}:
    * it keeps PostgreSQL from turning the test into a semi-join over every encounter of the
    * country (its choice when it misjudges how many candidates a search has); evaluated per
@@ -50,12 +49,8 @@ public final class AccessibleRecords {
     boolean any = false;
     if (!scope.organizations().isEmpty()) {
       Object orgIds = scope.organizations().toArray(String[]::new);
-      SearchParam managing = registry.param("Patient", "organization");
-      open.add("((exists (select 1 from fhir_sp_ref m where m.pid = " + p + " and " + managing.spTest("m") + " and m.tgt_pid = any(",
-          managing.spArg()).add(orgPids(orgIds)).add(") offset 0)");
-      open.add(" or ").add(via("Encounter", "subject", "service-provider", p, orgIds));
-      open.add(" or ").add(via("EpisodeOfCare", "patient", "organization", p, orgIds));
-      open.add(" or ").add(via("ServiceRequest", "subject", "performer", p, orgIds));
+      open.add("((exists (select 1 from fhir_care k where k.patient_pid = " + p + " and k.org_pid = any(").add(orgPids(orgIds))
+          .add(") offset 0)");
       open.add(") and not ").add(restricted(p, orgIds, base)).add(")");
       any = true;
     }
@@ -73,15 +68,6 @@ public final class AccessibleRecords {
   private static Sql orgPids(Object orgIds) {
     return new Sql().add("array(select o.pid from fhir_resource o"
         + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted)", orgIds);
-  }
-
-  /** A resource of {@code type} naming the patient through {@code patientParam} and one of the organisations through {@code orgParam}. */
-  private Sql via(String type, String patientParam, String orgParam, String p, Object orgIds) {
-    SearchParam who = registry.param(type, patientParam);
-    SearchParam where = registry.param(type, orgParam);
-    return new Sql().add("exists (select 1 from fhir_sp_ref vp join fhir_sp_ref vo on vo.pid = vp.pid where "
-        + who.spTest("vp") + " and vp.tgt_pid = " + p + " and " + where.spTest("vo") + " and vo.tgt_pid = any(", who.spArg(), where.spArg())
-        .add(orgPids(orgIds)).add(") offset 0)");
   }
 
   /** An active consent of the patient keeps their record to a facility that is not one of the caller's. */
