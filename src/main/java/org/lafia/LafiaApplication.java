@@ -16,7 +16,9 @@ public class LafiaApplication {
       System.exit(org.lafia.security.TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
     warmUpFhirModel();
-    SpringApplication.run(LafiaApplication.class, args);
+    SpringApplication app = new SpringApplication(LafiaApplication.class);
+    app.addListeners(new org.lafia.platform.DatabaseConfiguration.EarlyStart());
+    app.run(args);
   }
 
   /**

@@ -26,7 +26,16 @@ public class DatabaseConfiguration {
   @Bean(destroyMethod = "close")
   EmbeddedDatabase embeddedDatabase(DatabaseProperties props) {
     if (!props.embedded()) return EmbeddedDatabase.none();
-    Path dir = Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("pg");
+    Path dir = clusterDir(props);
+    EmbeddedPostgres early = EarlyStart.take(dir);
+    return new EmbeddedDatabase(early != null ? early : start(props, dir));
+  }
+
+  static Path clusterDir(DatabaseProperties props) {
+    return Path.of(props.dataDir()).toAbsolutePath().normalize().resolve("pg");
+  }
+
+  static EmbeddedPostgres start(DatabaseProperties props, Path dir) {
     try {
       Files.createDirectories(dir);
       EmbeddedPostgres pg =
@@ -48,9 +57,47 @@ public class DatabaseConfiguration {
               .setServerConfig("full_page_writes", props.embeddedDurable() ? "on" : "off")
               .start();
       log.info("Embedded PostgreSQL 17 started on port {} with data in {}", pg.getPort(), dir);
-      return new EmbeddedDatabase(pg);
+      return pg;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /**
+   * Starts the embedded PostgreSQL as soon as the configuration is known, on its own thread, while
+   * Spring builds the context on the main one: on two cores this takes the database's two seconds
+   * (initdb on a new data directory, then the server) out of the start-up. The data source's bean
+   * takes the started server, or starts it itself when this did not run (tests, tools).
+   */
+  public static final class EarlyStart
+      implements org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent> {
+    private static final java.util.Map<Path, java.util.concurrent.CompletableFuture<EmbeddedPostgres>> STARTED =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void onApplicationEvent(org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent event) {
+      DatabaseProperties props = org.springframework.boot.context.properties.bind.Binder.get(event.getEnvironment())
+          .bind("lafia.db", DatabaseProperties.class).orElse(null);
+      if (props == null || !props.embedded()) return;
+      Path dir = clusterDir(props);
+      STARTED.computeIfAbsent(dir, d -> java.util.concurrent.CompletableFuture.supplyAsync(() -> start(props, d),
+          r -> {
+            Thread t = new Thread(r, "embedded-postgres-start");
+            t.setDaemon(true);
+            t.start();
+          }));
+    }
+
+    /** The server started early for this directory, waiting for it if it is still starting; null if none was. */
+    static EmbeddedPostgres take(Path dir) {
+      java.util.concurrent.CompletableFuture<EmbeddedPostgres> f = STARTED.remove(dir);
+      if (f == null) return null;
+      try {
+        return f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) throw r;
+        throw e;
+      }
     }
   }
 
@@ -83,7 +130,7 @@ public class DatabaseConfiguration {
   public static final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres pg;
 
-    private EmbeddedDatabase(EmbeddedPostgres pg) {
+    EmbeddedDatabase(EmbeddedPostgres pg) {
       this.pg = pg;
     }
 

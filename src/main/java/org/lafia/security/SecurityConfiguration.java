@@ -231,13 +231,17 @@ public class SecurityConfiguration {
       return AuthorizationServerSettings.builder().issuer(props.issuer()).build();
     }
 
-    /** At start-up a signing key exists (made now if none): the published JWKS is never empty. */
+    /** From start-up a signing key exists (made at once if none): the published JWKS is not left empty. */
     @Bean
     @org.springframework.context.annotation.DependsOn("flywayInitializer")
     SigningKeys signingKeys(DataSource dataSource, SecurityProperties props) {
       Duration longest = props.accessTokenTtl().compareTo(props.systemTokenTtl()) > 0 ? props.accessTokenTtl() : props.systemTokenTtl();
       SigningKeys keys = new SigningKeys(dataSource, props.keyRotation(), longest);
-      keys.current();
+      // Generating an RSA key takes a few hundred milliseconds: on a new database it is made beside
+      // the start-up rather than in it (a token asked for meanwhile waits for the same key).
+      Thread first = new Thread(keys::current, "signing-key");
+      first.setDaemon(true);
+      first.start();
       return keys;
     }
 

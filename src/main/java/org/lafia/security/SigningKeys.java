@@ -69,7 +69,7 @@ final class SigningKeys {
     return (selector, context) -> select(selector, List.of(current()));
   }
 
-  RSAKey current() {
+  synchronized RSAKey current() {
     RSAKey newest = all().isEmpty() ? null : all().get(0);
     if (newest == null || newest.getIssueTime().toInstant().plus(rotation).isBefore(Instant.now())) {
       rotate(false);
