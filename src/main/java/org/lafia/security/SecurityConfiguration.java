@@ -110,15 +110,8 @@ public class SecurityConfiguration {
         .authorizeHttpRequests(a -> a
             .requestMatchers(path.matcher(HttpMethod.GET, "/fhir/metadata")).permitAll()
             .requestMatchers(path.matcher(HttpMethod.HEAD, "/fhir/metadata")).permitAll()
-            .anyRequest().authenticated())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(c -> c.disable())
-        .requestCache(c -> c.disable())
-        .oauth2ResourceServer(r -> r
-            .jwt(j -> j.decoder(jwtDecoder).jwtAuthenticationConverter(jwt -> new ActorAuthentication(jwt, Actor.fromJwt(jwt, props.claims()))))
-            .authenticationEntryPoint(FhirAuthErrors.unauthenticated())
-            .accessDeniedHandler(FhirAuthErrors.forbidden()))
-        .exceptionHandling(e -> e.authenticationEntryPoint(FhirAuthErrors.unauthenticated()).accessDeniedHandler(FhirAuthErrors.forbidden()));
+            .anyRequest().authenticated());
+    bearerOnly(http, jwtDecoder, props, FhirAuthErrors.unauthenticated(), FhirAuthErrors.forbidden());
     return http.build();
   }
 
@@ -130,16 +123,23 @@ public class SecurityConfiguration {
     http.securityMatcher(path.matcher("/api/**"))
         .authorizeHttpRequests(a -> a
             .requestMatchers(path.matcher("/api/audit/**")).hasRole("auditor")
-            .anyRequest().authenticated())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .anyRequest().authenticated());
+    bearerOnly(http, jwtDecoder, props, ApiAuthErrors.unauthenticated(), ApiAuthErrors.forbidden());
+    return http.build();
+  }
+
+  /** Bearer JWTs only, no session, no CSRF (no cookie is trusted), refusals in the API's own format. */
+  private static void bearerOnly(HttpSecurity http, JwtDecoder jwtDecoder, SecurityProperties props,
+      org.springframework.security.web.AuthenticationEntryPoint unauthenticated,
+      org.springframework.security.web.access.AccessDeniedHandler forbidden) throws Exception {
+    http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(c -> c.disable())
         .requestCache(c -> c.disable())
         .oauth2ResourceServer(r -> r
             .jwt(j -> j.decoder(jwtDecoder).jwtAuthenticationConverter(jwt -> new ActorAuthentication(jwt, Actor.fromJwt(jwt, props.claims()))))
-            .authenticationEntryPoint(ApiAuthErrors.unauthenticated())
-            .accessDeniedHandler(ApiAuthErrors.forbidden()))
-        .exceptionHandling(e -> e.authenticationEntryPoint(ApiAuthErrors.unauthenticated()).accessDeniedHandler(ApiAuthErrors.forbidden()));
-    return http.build();
+            .authenticationEntryPoint(unauthenticated)
+            .accessDeniedHandler(forbidden))
+        .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden));
   }
 
   /** Everything else: health and the sign-in page open; the rest needs a session (built-in) or a bearer token. */
