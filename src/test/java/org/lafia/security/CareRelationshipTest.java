@@ -96,7 +96,8 @@ class CareRelationshipTest {
     }
     for (String[] p : new String[][] {{"a", facA}, {"b", facB}, {"e", facB}, {"r", facB}}) {
       String id = p[0] + "-" + run;
-      ok("PUT", "/fhir/Patient/" + id, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Fam" + run
+      ok("PUT", "/fhir/Patient/" + id, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"identifier\":[{\"system\":"
+          + "\"urn:lafia:test:nid\",\"value\":\"" + id + "\"}],\"name\":[{\"family\":\"Fam" + run
           + "\"}],\"managingOrganization\":{\"reference\":\"Organization/" + p[1] + "\"}}");
       patients.put(p[0], id);
       JsonNode obs = ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
@@ -185,6 +186,31 @@ class CareRelationshipTest {
     assertThat(send("PUT", "/fhir/Observation/" + obsB, dr, update).statusCode()).isEqualTo(403);
     assertThat(send("DELETE", "/fhir/Observation/" + obsB, dr, null).statusCode()).isEqualTo(403);
     assertThat(ok("GET", "/fhir/Observation/" + obsB, full(), null).path("status").asText()).isEqualTo("final");
+  }
+
+  @Test
+  void a_conditional_write_that_matches_a_record_not_open_to_the_caller_is_refused_not_shown() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String b = patients.get("b");
+    HttpResponse<String> create = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
+        .header("Authorization", "Bearer " + dr).header("Content-Type", "application/fhir+json")
+        .header("If-None-Exist", "identifier=urn:lafia:test:nid%7C" + b)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:lafia:test:nid\","
+            + "\"value\":\"" + b + "\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(create.statusCode()).isEqualTo(403);
+    assertThat(create.body()).doesNotContain("Fam" + run);
+    assertThat(send("PUT", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, "{\"resourceType\":\"Patient\",\"active\":false}")
+        .statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, null).statusCode()).isEqualTo(403);
+    JsonNode still = ok("GET", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, full(), null);
+    assertThat(ids(still, "Patient")).containsExactly(b);
+    assertThat(still.path("entry").get(0).path("resource").has("active")).isFalse();
+    // On a record in care at A, the same conditional create finds it.
+    HttpResponse<String> mine = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
+        .header("Authorization", "Bearer " + dr).header("Content-Type", "application/fhir+json")
+        .header("If-None-Exist", "identifier=urn:lafia:test:nid%7C" + patients.get("a"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(mine.statusCode()).isEqualTo(200);
   }
 
   @Test

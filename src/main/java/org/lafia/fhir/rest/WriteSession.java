@@ -439,6 +439,16 @@ final class WriteSession implements AutoCloseable {
       throw FhirError.preconditionFailed("The " + what + " criteria '" + query + "' match several "
           + type + " resources; make them more specific. / Les critères désignent plusieurs ressources.");
     }
+    if (lock && ids.size() == 1 && !fhir.access().patientScope().all()) {
+      // A conditional create, update, patch or delete that matched a record the caller may not
+      // see: refused, rather than shown (a create's 200 would return it) or changed.
+      try {
+        fhir.requireVisible(c, fhir.store().current(c, type, ids.get(0)), null);
+      } catch (org.lafia.fhir.spi.AccessDenied denied) {
+        throw new FhirError(403, "forbidden", "The " + what + " criteria match a record that is not open to you. / Les critères"
+            + " désignent un dossier qui ne vous est pas ouvert. " + denied.getMessage());
+      }
+    }
     return ids.isEmpty() ? null : ids.get(0);
   }
 
