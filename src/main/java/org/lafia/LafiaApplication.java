@@ -15,6 +15,9 @@ public class LafiaApplication {
     if (args.length > 0 && args[0].equals("token")) {
       System.exit(org.lafia.security.TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
+    if (args.length > 0 && args[0].equals("enrol-totp")) {
+      System.exit(org.lafia.security.TokenCommand.enrolTotp(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     warmUpFhirModel();
     SpringApplication app = new SpringApplication(LafiaApplication.class);
     app.addListeners(new org.lafia.platform.DatabaseConfiguration.EarlyStart());

@@ -52,6 +52,49 @@ public final class TokenCommand {
   @ImportAutoConfiguration(FlywayAutoConfiguration.class)
   static class Context {}
 
+  /**
+   * {@code java -jar lafia.jar enrol-totp --user <login> [--data-dir dir]}: gives an account a new
+   * TOTP secret and prints it (and its otpauth URI, for an authenticator app's QR code). For the
+   * national administrator's first account and for lost phones; the old secret stops working.
+   */
+  public static int enrolTotp(String[] args) {
+    java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      Map<String, List<String>> opts = options(args);
+      String user = one(opts, "user");
+      if (user == null || opts.containsKey("client") || opts.containsKey("scope") || opts.containsKey("ttl")) {
+        System.err.println("usage: java -jar lafia.jar enrol-totp --user <login> [--data-dir ./data]");
+        return 2;
+      }
+      String dataDir = one(opts, "data-dir");
+      List<String> props = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+      if (dataDir != null) props.add("--lafia.db.data-dir=" + dataDir);
+      runningServer(dataDir).forEach((k, v) -> props.add("--" + k + "=" + v));
+      try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Context.class)
+          .web(WebApplicationType.NONE).run(props.toArray(String[]::new))) {
+        Accounts accounts = new Accounts(ctx.getBean(DataSource.class),
+            org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1, Duration.ZERO);
+        if (accounts.find(user).isEmpty()) {
+          System.err.println("No account '" + user + "'.");
+          return 1;
+        }
+        String secret = SecondFactor.newSecret();
+        accounts.setTotpSecret(user, secret);
+        stdout.println(secret);
+        stdout.println("otpauth://totp/Lafia:" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8)
+            + "?secret=" + secret + "&issuer=Lafia&digits=6&period=30");
+        stdout.flush();
+        return 0;
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
   /** Runs the command; returns the process exit code (0, or 2 for a usage error, 1 for a refusal). */
   public static int run(String[] args) {
     Map<String, List<String>> opts;
