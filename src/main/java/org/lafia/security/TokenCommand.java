@@ -67,14 +67,8 @@ public final class TokenCommand {
         System.err.println("usage: java -jar lafia.jar enrol-totp --user <login> [--data-dir ./data]");
         return 2;
       }
-      String dataDir = one(opts, "data-dir");
-      List<String> props = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--logging.level.root=WARN"));
-      if (dataDir != null) props.add("--lafia.db.data-dir=" + dataDir);
-      runningServer(dataDir).forEach((k, v) -> props.add("--" + k + "=" + v));
-      try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Context.class)
-          .web(WebApplicationType.NONE).run(props.toArray(String[]::new))) {
-        Accounts accounts = new Accounts(ctx.getBean(DataSource.class),
-            org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1, Duration.ZERO);
+      try (ConfigurableApplicationContext ctx = database(one(opts, "data-dir"))) {
+        Accounts accounts = accounts(ctx.getBean(DataSource.class));
         if (accounts.find(user).isEmpty()) {
           System.err.println("No account '" + user + "'.");
           return 1;
@@ -111,16 +105,10 @@ public final class TokenCommand {
       System.err.println("Give exactly one of --user <login> or --client <id>.\n" + usage());
       return 2;
     }
-    List<String> props = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--logging.level.root=WARN",
-        "--spring.main.log-startup-info=false"));
-    String dataDir = one(opts, "data-dir");
     // Only the token goes to standard output (TOKEN=$(... token ...)); the framework's log lines go to standard error.
     java.io.PrintStream stdout = System.out;
     System.setOut(System.err);
-    if (dataDir != null) props.add("--lafia.db.data-dir=" + dataDir);
-    runningServer(dataDir).forEach((k, v) -> props.add("--" + k + "=" + v));
-    try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(Context.class)
-        .web(WebApplicationType.NONE).run(props.toArray(String[]::new))) {
+    try (ConfigurableApplicationContext ctx = database(one(opts, "data-dir"))) {
       SecurityProperties security = ctx.getBean(SecurityProperties.class);
       if (!security.builtIn()) {
         System.err.println("This deployment uses the external issuer " + security.externalIssuerUri() + ": get tokens there.");
@@ -134,7 +122,7 @@ public final class TokenCommand {
       JwtClaimsSet.Builder claims = JwtClaimsSet.builder().issuer(security.issuer()).audience(List.of(security.audience()))
           .issuedAt(now).expiresAt(now.plus(ttl)).id(java.util.UUID.randomUUID().toString()).claim("lafia_via", "token-command");
       if (user != null) {
-        Accounts accounts = new Accounts(ds, org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1, Duration.ZERO);
+        Accounts accounts = accounts(ds);
         Accounts.Account a = accounts.find(user).orElse(null);
         if (a == null || !a.enabled() || a.locked(now)) {
           System.err.println("No enabled, unlocked account '" + user + "'.");
@@ -168,6 +156,20 @@ public final class TokenCommand {
     } finally {
       System.setOut(stdout);
     }
+  }
+
+  /** A small context with the deployment's database only (migrated), without the web server. */
+  private static ConfigurableApplicationContext database(String dataDir) {
+    List<String> props = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--logging.level.root=WARN",
+        "--spring.main.log-startup-info=false"));
+    if (dataDir != null) props.add("--lafia.db.data-dir=" + dataDir);
+    runningServer(dataDir).forEach((k, v) -> props.add("--" + k + "=" + v));
+    return new SpringApplicationBuilder(Context.class).web(WebApplicationType.NONE).run(props.toArray(String[]::new));
+  }
+
+  /** The accounts, for reading and for setting a second factor (no lock-out counting here). */
+  private static Accounts accounts(DataSource ds) {
+    return new Accounts(ds, org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(), 1, Duration.ZERO);
   }
 
   /** The embedded cluster of a running Lafia, if there is one: connect to it rather than start a second server on its files. */

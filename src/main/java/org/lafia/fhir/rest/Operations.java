@@ -29,7 +29,6 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import org.lafia.fhir.index.SearchParam;
 import org.lafia.fhir.search.Sql;
 import org.lafia.fhir.search.SearchEngine;
 import org.lafia.fhir.store.StoredResource;
