@@ -110,7 +110,7 @@ class CareRelationshipTest {
     }
     ok("POST", "/fhir/Consent", full(), "{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{\"system\":"
         + "\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\""
-        + PatientScope.RESTRICT_SYSTEM + "\",\"code\":\"" + PatientScope.RESTRICT_CODE + "\"}]}],\"patient\":{\"reference\":\"Patient/"
+        + PatientScope.CONSENT_CATEGORY_SYSTEM + "\",\"code\":\"" + PatientScope.RESTRICT_CODE + "\"}]}],\"patient\":{\"reference\":\"Patient/"
         + patients.get("r") + "\"},\"organization\":[{\"reference\":\"Organization/" + facB + "\"}],\"policyRule\":{\"text\":\"Partage restreint\"}}");
   }
 
@@ -165,6 +165,66 @@ class CareRelationshipTest {
     assertThat(ids(has, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
     JsonNode consents = ok("GET", "/fhir/Consent?patient=Patient/" + patients.get("r"), dr, null);
     assertThat(consents.path("entry")).isEmpty();
+  }
+
+  @Test
+  void a_search_that_names_its_patients_returns_only_what_is_open() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String a = patients.get("a");
+    String b = patients.get("b");
+    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + a, dr, null), "Observation")).containsExactly(observations.get("a"));
+    JsonNode closed = ok("GET", "/fhir/Observation?patient=" + b + "&_total=accurate", dr, null);
+    assertThat(closed.path("entry")).isEmpty();
+    assertThat(closed.path("total").asInt()).isZero();
+    assertThat(ids(ok("GET", "/fhir/Observation?subject=Patient/" + b + ",Patient/" + a, dr, null), "Observation"))
+        .containsExactly(observations.get("a"));
+    assertThat(ok("GET", "/fhir/Observation?subject:Patient=" + b, dr, null).path("entry")).isEmpty();
+    assertThat(ok("GET", "/fhir/Observation?patient=" + b + "&_summary=count", dr, null).path("total").asInt()).isZero();
+    // b's observation that a performed (a patient measuring at home for b, say) is in a's compartment too: open.
+    JsonNode both = ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":"
+        + "{\"text\":\"both\"},\"subject\":{\"reference\":\"Patient/" + b + "\"},\"performer\":[{\"reference\":\"Patient/" + a + "\"}]}");
+    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + b, dr, null), "Observation")).containsExactly(both.path("id").asText());
+    assertThat(ids(ok("GET", "/fhir/Observation?patient=unknown-" + run, dr, null), "Observation")).isEmpty();
+  }
+
+  @Test
+  void a_tele_expertise_request_opens_the_record_to_the_specialist_only_with_the_patients_consent() throws Exception {
+    String facS = "fac-s-" + run;
+    ok("PUT", "/fhir/Organization/" + facS, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + facS + "\",\"name\":\"CHU\"}");
+    String specialist = person("dr-s-" + run, "specialist", facS);
+    String b = patients.get("b");
+    String r = patients.get("r");
+    for (String p : List.of(b, r)) {
+      ok("POST", "/fhir/ServiceRequest", full(), "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\","
+          + "\"category\":[{\"coding\":[{\"system\":\"" + PatientScope.REQUEST_CATEGORY_SYSTEM + "\",\"code\":\""
+          + PatientScope.TELE_EXPERTISE_CODE + "\"}]}],\"code\":{\"text\":\"Avis dermatologique\"},\"subject\":{\"reference\":"
+          + "\"Patient/" + p + "\"},\"performer\":[{\"reference\":\"Organization/" + facS + "\"}]}");
+    }
+    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).as("no consent yet").isEqualTo(403);
+    assertThat(ok("GET", "/fhir/Observation?patient=" + b, specialist, null).path("entry")).isEmpty();
+
+    String consentId = "tele-" + run;
+    String consent = "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",\"status\":\"%s\",\"scope\":{\"coding\":[{"
+        + "\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},\"category\":[{"
+        + "\"coding\":[{\"system\":\"" + PatientScope.CONSENT_CATEGORY_SYSTEM + "\",\"code\":\"" + PatientScope.TELE_EXPERTISE_CODE
+        + "\"}]}],\"patient\":{\"reference\":\"Patient/%s\"},\"policyRule\":{\"text\":\"Télé-expertise\"}}";
+    ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "active", b));
+    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(200);
+    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + b, specialist, null), "Observation")).containsExactly(observations.get("b"));
+    // Other facilities' staff still do not see b; the consent opens it to the requested specialist only.
+    assertThat(send("GET", "/fhir/Patient/" + b, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
+
+    // Withdrawn: closed again at once, and the change is in the audit trail.
+    ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "inactive", b));
+    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(403);
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    assertThat(jdbc.queryForObject("select count(*) from audit_event where ? = any(entities) and action in ('C', 'U')", Integer.class,
+        "Consent/" + consentId)).isEqualTo(2);
+
+    // A patient who keeps their record to B may still consent to tele-expertise: the specialist sees it, A does not.
+    ok("PUT", "/fhir/Consent/" + consentId + "-r", full(), String.format(consent.replace(consentId, consentId + "-r"), "active", r));
+    assertThat(send("GET", "/fhir/Patient/" + r, specialist, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Patient/" + r, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
   }
 
   @Test

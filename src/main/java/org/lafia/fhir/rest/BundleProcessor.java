@@ -416,7 +416,7 @@ final class BundleProcessor {
     WriteSession.Outcome o;
     switch (t.method()) {
       case DELETE -> {
-        if (t.id() != null) visible(s, t.type(), t.id(), req.base);
+        if (t.id() != null) visible(s, t.type(), t.id());
         o = t.id() != null ? s.delete(t.type(), t.id(), ifMatch(e)) : s.conditionalDelete(t.type(), t.criteria());
       }
       case POST -> {
@@ -428,7 +428,7 @@ final class BundleProcessor {
             : s.create(resource, null, assigned, insp);
       }
       case PUT -> {
-        visible(s, t.type(), assigned, req.base);
+        visible(s, t.type(), assigned);
         if (t.id() == null || resource.getIdElement().getIdPart() == null) resource.setId(assigned);
         o = s.update(t.type(), assigned, resource, ifMatch(e), insp);
       }
@@ -438,7 +438,7 @@ final class BundleProcessor {
         }
         String id = t.id() != null ? t.id() : s.matchOne(t.type(), t.criteria(), "conditional patch");
         if (id == null) throw FhirError.notFound("No " + t.type() + " matches the patch criteria.");
-        visible(s, t.type(), id, req.base);
+        visible(s, t.type(), id);
         o = s.patch(t.type(), id, b.getData(), ifMatch(e));
       }
       case GET, HEAD -> {
@@ -455,7 +455,7 @@ final class BundleProcessor {
         }
         StoredResource r = fhir.store().current(s.connection(), t.type(), t.id());
         if (r == null || r.deleted()) throw FhirError.notFound(t.type() + "/" + t.id() + " is not known.");
-        visible(s, r, req.base);
+        visible(s, r);
         return new Responses.Entry(req.base + "/" + r.type() + "/" + r.id(), r, null, null, null, null, "200 OK",
             null, "W/\"" + r.version() + "\"", r.lastUpdated());
       }
@@ -471,17 +471,17 @@ final class BundleProcessor {
   }
 
   /** A bundle entry on a record the caller may not see is refused like the same request alone (403). */
-  private void visible(WriteSession s, StoredResource r, String base) throws SQLException {
+  private void visible(WriteSession s, StoredResource r) throws SQLException {
     try {
-      fhir.requireVisible(s.connection(), r, base);
+      fhir.requireVisible(s.connection(), r);
     } catch (AccessDenied denied) {
       throw new FhirError(403, "forbidden", denied.getMessage());
     }
   }
 
-  private void visible(WriteSession s, String type, String id, String base) throws SQLException {
+  private void visible(WriteSession s, String type, String id) throws SQLException {
     if (fhir.access().patientScope().all()) return;
-    visible(s, fhir.store().current(s.connection(), type, id), base);
+    visible(s, fhir.store().current(s.connection(), type, id));
   }
 
   private static Integer ifMatch(BundleEntryComponent e) {

@@ -55,10 +55,36 @@ public final class FhirServices {
       }
     }
     this.patientCompartmentCodes = codes.toArray(Integer[]::new);
-    this.care = new org.lafia.fhir.store.CareIndex(registry.param("Patient", "organization").stored(), List.of(
-        new int[][] {registry.param("Encounter", "subject").stored(), registry.param("Encounter", "service-provider").stored()},
-        new int[][] {registry.param("EpisodeOfCare", "patient").stored(), registry.param("EpisodeOfCare", "organization").stored()},
-        new int[][] {registry.param("ServiceRequest", "subject").stored(), registry.param("ServiceRequest", "performer").stored()}));
+    this.care = careIndex(registry);
+  }
+
+  /**
+   * What opens a record to a facility and what closes it (see CareIndex and PatientScope): care
+   * there, a tele-expertise request to it (with the patient's consent), a restricting consent.
+   */
+  private static org.lafia.fhir.store.CareIndex careIndex(SearchParamRegistry registry) {
+    var teleExpertise = new org.lafia.fhir.store.CareIndex.Token(registry.param("ServiceRequest", "category").stored(),
+        org.lafia.fhir.spi.PatientScope.REQUEST_CATEGORY_SYSTEM, org.lafia.fhir.spi.PatientScope.TELE_EXPERTISE_CODE);
+    int[] consentStatus = registry.param("Consent", "status").stored();
+    int[] consentCategory = registry.param("Consent", "category").stored();
+    var active = new org.lafia.fhir.store.CareIndex.Token(consentStatus, null, "active");
+    int[] requestSubject = registry.param("ServiceRequest", "subject").stored();
+    int[] requestPerformer = registry.param("ServiceRequest", "performer").stored();
+    int[] consentPatient = registry.param("Consent", "patient").stored();
+    return new org.lafia.fhir.store.CareIndex(List.of(
+        new org.lafia.fhir.store.CareIndex.Rule('C', null, registry.param("Patient", "organization").stored(), false, List.of(), List.of()),
+        new org.lafia.fhir.store.CareIndex.Rule('C', registry.param("Encounter", "subject").stored(),
+            registry.param("Encounter", "service-provider").stored(), false, List.of(), List.of()),
+        new org.lafia.fhir.store.CareIndex.Rule('C', registry.param("EpisodeOfCare", "patient").stored(),
+            registry.param("EpisodeOfCare", "organization").stored(), false, List.of(), List.of()),
+        new org.lafia.fhir.store.CareIndex.Rule('C', requestSubject, requestPerformer, false, List.of(), List.of(teleExpertise)),
+        new org.lafia.fhir.store.CareIndex.Rule('T', requestSubject, requestPerformer, false, List.of(teleExpertise), List.of()),
+        new org.lafia.fhir.store.CareIndex.Rule('R', consentPatient, registry.param("Consent", "organization").stored(), true,
+            List.of(active, new org.lafia.fhir.store.CareIndex.Token(consentCategory, org.lafia.fhir.spi.PatientScope.CONSENT_CATEGORY_SYSTEM,
+                org.lafia.fhir.spi.PatientScope.RESTRICT_CODE)), List.of()),
+        new org.lafia.fhir.store.CareIndex.Rule('X', consentPatient, null, false,
+            List.of(active, new org.lafia.fhir.store.CareIndex.Token(consentCategory, org.lafia.fhir.spi.PatientScope.CONSENT_CATEGORY_SYSTEM,
+                org.lafia.fhir.spi.PatientScope.TELE_EXPERTISE_CODE)), List.of())));
   }
 
   /** The care relationships kept beside the index (see CareIndex). */
@@ -70,10 +96,10 @@ public final class FhirServices {
    * Refuses (403) unless the caller's patient scope lets them see this resource: a person sees the
    * records of patients in care at their facilities, or granted by break-the-glass.
    */
-  void requireVisible(java.sql.Connection c, org.lafia.fhir.store.StoredResource r, String base) throws java.sql.SQLException {
+  void requireVisible(java.sql.Connection c, org.lafia.fhir.store.StoredResource r) throws java.sql.SQLException {
     org.lafia.fhir.spi.PatientScope scope = access.patientScope();
     if (scope.all() || r == null || r.deleted()) return;
-    if (!search.accessible().visible(c, List.of(r), scope, base).contains(r.pid())) {
+    if (!search.accessible().visible(c, List.of(r), scope).contains(r.pid())) {
       throw new org.lafia.fhir.spi.AccessDenied(r.type() + "/" + r.id() + " belongs to a record that is not open to you: the patient"
           + " has no care relationship with your facility, or keeps their record to the facility that holds it. If you must,"
           + " break the glass (POST /api/access/break-glass with the patient and your reason). / Ce dossier ne vous est pas"

@@ -328,7 +328,7 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().current(c, type, id);
-      fhir.requireVisible(c, s, req.base);
+      fhir.requireVisible(c, s);
       patients = s == null || s.deleted() ? List.of() : patientsOf(c, List.of(s));
     }
     if (s == null) throw FhirError.notFound(type + "/" + id + " is not known. / Ressource introuvable.");
@@ -347,9 +347,9 @@ public final class FhirServlet extends HttpServlet {
   }
 
   /** As {@link FhirServices#requireVisible}, reading the current version only for a restricted caller. */
-  private void requireVisible(Connection c, String type, String id, String base) throws SQLException {
+  private void requireVisible(Connection c, String type, String id) throws SQLException {
     if (fhir.access().patientScope().all()) return;
-    fhir.requireVisible(c, fhir.store().current(c, type, id), base);
+    fhir.requireVisible(c, fhir.store().current(c, type, id));
   }
 
   /** The patients whose data these resources are: for the audit trail. */
@@ -385,7 +385,7 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().version(c, type, id, version);
-      requireVisible(c, type, id, req.base);
+      requireVisible(c, type, id);
       patients = s == null || s.deleted() ? List.of() : type.equals("Patient") ? List.of(id)
           : fhir.patientsOf(c, List.of(s.pid())); // the current version's patients: index rows are kept for it only
     }
@@ -424,7 +424,7 @@ public final class FhirServlet extends HttpServlet {
     FhirServices.ParsedBody parsed = body(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      requireVisible(s.connection(), type, id, req.base);
+      requireVisible(s.connection(), type, id);
       s.audited('U', "update").source(parsed.resource(), parsed.json());
       o = s.update(type, id, parsed.resource(), req.ifMatch());
       s.commit();
@@ -435,7 +435,7 @@ public final class FhirServlet extends HttpServlet {
   private void delete(FhirRequest req, HttpServletResponse resp, String type, String id) throws IOException, SQLException {
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      requireVisible(s.connection(), type, id, req.base);
+      requireVisible(s.connection(), type, id);
       o = s.audited('D', "delete").delete(type, id, req.ifMatch());
       s.commit();
     }
@@ -447,7 +447,7 @@ public final class FhirServlet extends HttpServlet {
     checkPatchType(req);
     WriteSession.Outcome o;
     try (WriteSession s = new WriteSession(fhir, fhir.dataSource())) {
-      requireVisible(s.connection(), type, id, req.base);
+      requireVisible(s.connection(), type, id);
       o = s.audited('U', "patch").patch(type, id, req.body(), req.ifMatch());
       s.commit();
     }
@@ -552,7 +552,7 @@ public final class FhirServlet extends HttpServlet {
       if (id != null) {
         pid = fhir.store().pid(c, type, id);
         if (pid == null) throw FhirError.notFound(type + "/" + id + " is not known.");
-        requireVisible(c, type, id, req.base);
+        requireVisible(c, type, id);
       } else if (!fhir.access().patientScope().all()) {
         throw new AccessDenied("History across records is open to roles that see every record, not to a facility's staff;"
             + " ask for the history of one resource instead. / L'historique global n'est pas ouvert à votre rôle.");

@@ -111,7 +111,7 @@ final class Operations {
       StoredResource patient = fhir.store().current(conn, "Patient", id);
       if (patient == null) throw FhirError.notFound("Patient/" + id + " is not known.");
       if (patient.deleted()) throw new FhirError(410, "deleted", "Patient/" + id + " was deleted.");
-      fhir.requireVisible(conn, patient, req.base);
+      fhir.requireVisible(conn, patient);
       Sql q = new Sql().add("select r.pid from (select ?::bigint as pid union select x.pid from fhir_sp_ref x"
           + " where x.sp = any(?) and x.tgt_pid = ?) m join fhir_resource r on r.pid = m.pid"
           + " where not r.deleted", patient.pid(), patientCompartmentCodes, patient.pid());
@@ -140,7 +140,7 @@ final class Operations {
       org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
       if (!scope.all() && !included.isEmpty()) {
         // Referenced resources may be another patient's (a RelatedPerson, a linked Patient): only the visible ones.
-        java.util.Set<Long> visible = fhir.search().accessible().visible(conn, included, scope, req.base);
+        java.util.Set<Long> visible = fhir.search().accessible().visible(conn, included, scope);
         included = included.stream().filter(r -> visible.contains(r.pid())).toList();
       }
     }
@@ -238,7 +238,7 @@ final class Operations {
       StoredResource s;
       try (Connection c = fhir.dataSource().getConnection()) {
         s = fhir.store().current(c, type, id);
-        fhir.requireVisible(c, s, req.base);
+        fhir.requireVisible(c, s);
       }
       if (s == null) throw FhirError.notFound(type + "/" + id + " is not known.");
       if (s.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
@@ -256,7 +256,7 @@ final class Operations {
       StoredResource cur = fhir.store().current(s.connection(), type, id);
       if (cur == null) throw FhirError.notFound(type + "/" + id + " is not known.");
       if (cur.deleted()) throw new FhirError(410, "deleted", type + "/" + id + " was deleted.");
-      fhir.requireVisible(s.connection(), cur, req.base);
+      fhir.requireVisible(s.connection(), cur);
       Resource r = (Resource) fhir.parseJson(cur.body());
       Meta meta = r.getMeta();
       if (add) {

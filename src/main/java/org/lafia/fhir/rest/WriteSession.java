@@ -69,7 +69,7 @@ final class WriteSession implements AutoCloseable {
   /** Written resources that may establish a care relationship, and whether all were created now. */
   private final List<Long> carePids = new ArrayList<>();
   private boolean onlyCreated = true;
-  static final Set<String> CARE_TYPES = Set.of("Patient", "Encounter", "EpisodeOfCare", "ServiceRequest");
+  static final Set<String> CARE_TYPES = Set.of("Patient", "Encounter", "EpisodeOfCare", "ServiceRequest", "Consent");
   private char auditAction = 'E';
   private String auditSubtype = "write";
   /** Pid of every resource this session has staged, by type and id: targets of later references. */
@@ -442,7 +442,7 @@ final class WriteSession implements AutoCloseable {
       // A conditional create, update, patch or delete that matched a record the caller may not
       // see: refused, rather than shown (a create's 200 would return it) or changed.
       try {
-        fhir.requireVisible(c, fhir.store().current(c, type, ids.get(0)), null);
+        fhir.requireVisible(c, fhir.store().current(c, type, ids.get(0)));
       } catch (org.lafia.fhir.spi.AccessDenied denied) {
         throw new FhirError(403, "forbidden", "The " + what + " criteria match a record that is not open to you. / Les critères"
             + " désignent un dossier qui ne vous est pas ouvert. " + denied.getMessage());

@@ -20,38 +20,41 @@ import org.lafia.fhir.store.StoredResource;
  * counts, totals and paging never reveal a record the caller may not see. A resource is visible
  * when it is not patient data (an Organization, a Medication...), when it is an open Patient, or
  * when it is in the compartment of one. Whether a patient is open (see {@link PatientScope}) is a
- * correlated test per candidate: one probe of the care relationships ({@code fhir_care}, kept at
- * write time from Patient.managingOrganization, Encounter.serviceProvider,
- * EpisodeOfCare.managingOrganization and ServiceRequest.performer), and no active Consent of the
- * {@code restrict-sharing} category held by another facility.
+ * correlated test per candidate: probes of {@code fhir_care}, kept at write time (CareIndex) from
+ * Patient.managingOrganization, Encounter.serviceProvider, EpisodeOfCare.managingOrganization,
+ * ServiceRequest.performer (tele-expertise requests apart) and the active Consents of Lafia's
+ * {@code restrict-sharing} and {@code tele-expertise} categories.
  */
 public final class AccessibleRecords {
-  private final SearchEngine engine;
   private final SearchParamRegistry registry;
   private final Map<String, Integer[]> compartmentCodes = new java.util.concurrent.ConcurrentHashMap<>();
 
-  AccessibleRecords(SearchEngine engine, SearchParamRegistry registry) {
-    this.engine = engine;
+  AccessibleRecords(SearchParamRegistry registry) {
     this.registry = registry;
   }
 
   /**
    * The test that the patient whose pid is {@code p} (an SQL expression) is open to the scope's
-   * caller, correlated so that PostgreSQL checks each candidate with an index probe of the care
-   * relationships (in care at one of the caller's facilities; no restricting consent) instead of
-   * computing every accessible patient for every search. Each EXISTS ends with {@code offset 0}:
-   * it keeps PostgreSQL from turning the test into a semi-join over every encounter of the
+   * caller, correlated so that PostgreSQL checks each candidate with index probes of
+   * {@code fhir_care} (in care at one of the caller's facilities and no restricting consent
+   * elsewhere; or referred to one of them for tele-expertise with the patient's consent) instead
+   * of computing every accessible patient for every search. Each EXISTS ends with {@code offset
+   * 0}: it keeps PostgreSQL from turning the test into a semi-join over every relationship of the
    * country (its choice when it misjudges how many candidates a search has); evaluated per
-   * candidate, a page of 20 costs a few dozen index probes.
+   * candidate, a page of 20 costs a few dozen index probes. Restrictions and tele-expertise
+   * consents are rare: their probes use partial indexes that are almost empty.
    */
-  Sql patientOpen(String p, PatientScope scope, String base) {
+  Sql patientOpen(String p, PatientScope scope) {
     Sql open = new Sql().add("(");
     boolean any = false;
     if (!scope.organizations().isEmpty()) {
       Object orgIds = scope.organizations().toArray(String[]::new);
-      open.add("((exists (select 1 from fhir_care k where k.patient_pid = " + p + " and k.org_pid = any(").add(orgPids(orgIds))
-          .add(") offset 0)");
-      open.add(") and not ").add(restricted(p, orgIds, base)).add(")");
+      open.add("(exists (select 1 from fhir_care care_c where care_c.patient_pid = " + p + " and care_c.org_pid = any(").add(orgPids(orgIds))
+          .add(") and care_c.kind = 'C' offset 0) and not exists (select 1 from fhir_care care_r where care_r.patient_pid = " + p
+              + " and care_r.kind = 'R' and care_r.org_pid <> all(").add(orgPids(orgIds)).add(") offset 0))");
+      open.add(" or (exists (select 1 from fhir_care care_x where care_x.patient_pid = " + p + " and care_x.kind = 'X' offset 0)"
+          + " and exists (select 1 from fhir_care care_t where care_t.patient_pid = " + p + " and care_t.org_pid = any(").add(orgPids(orgIds))
+          .add(") and care_t.kind = 'T' offset 0))");
       any = true;
     }
     if (!scope.grantedPatients().isEmpty()) {
@@ -70,32 +73,41 @@ public final class AccessibleRecords {
         + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted)", orgIds);
   }
 
-  /** An active consent of the patient keeps their record to a facility that is not one of the caller's. */
-  private Sql restricted(String p, Object orgIds, String base) {
-    SearchParam patient = registry.param("Consent", "patient");
-    SearchParam org = registry.param("Consent", "organization");
-    Map<String, List<String>> active = new LinkedHashMap<>();
-    active.put("status", List.of("active"));
-    active.put("category", List.of(PatientScope.RESTRICT_SYSTEM + "|" + PatientScope.RESTRICT_CODE));
-    return new Sql().add("exists (select 1 from fhir_sp_ref cp where " + patient.spTest("cp") + " and cp.tgt_pid = " + p
-            + " and cp.pid in (select r.pid from ", patient.spArg())
-        .add(engine.where("Consent", active, false, base))
-        .add(") and not exists (select 1 from fhir_sp_ref co where co.pid = cp.pid and " + org.spTest("co") + " and co.tgt_pid = any(",
-            org.spArg()).add(orgPids(orgIds)).add(") offset 0) offset 0)");
+  /** The condition that keeps the resources (of {@code type}, row alias {@code alias}) a restricted caller may see; null if none needed. */
+  Sql condition(String type, String alias, PatientScope scope) {
+    return condition(type, alias, scope, null);
   }
 
-  /** The condition that keeps the resources (of {@code type}, row alias {@code alias}) a restricted caller may see; null if none needed. */
-  Sql condition(String type, String alias, PatientScope scope, String base) {
+  /**
+   * As {@link #condition(String, String, PatientScope)}, knowing that the patients {@code closed}
+   * are not open (the ones a search names, checked once): a candidate whose compartment holds only
+   * them is refused by one probe of its reference rows, without testing their care relationships
+   * again for every candidate.
+   */
+  Sql condition(String type, String alias, PatientScope scope, Long[] closed) {
     if (scope.all()) return null;
-    if (type.equals("Patient")) return patientOpen(alias + ".pid", scope, base);
+    if (type.equals("Patient")) return patientOpen(alias + ".pid", scope);
     Integer[] codes = compartmentCodes(type);
     if (codes.length == 0) return null; // not patient data
-    return new Sql().add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and ", (Object) codes)
-        .add(patientOpen("c.tgt_pid", scope, base)).add(" offset 0)");
+    Sql test = new Sql().add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and ", (Object) codes);
+    if (closed != null && closed.length > 0) test.add("c.tgt_pid <> all(?) and ", (Object) closed);
+    return test.add(patientOpen("c.tgt_pid", scope)).add(" offset 0)");
+  }
+
+  /** True when the resources of {@code type} are patient data (in the compartment of a patient, or patients). */
+  boolean patientData(String type) {
+    return type.equals("Patient") || compartmentCodes(type).length > 0;
+  }
+
+  /** True when every row of these parameter codes is a reference that puts a {@code type} resource in its target's compartment. */
+  boolean compartmentReference(String type, int[] codes) {
+    List<Integer> compartment = List.of(compartmentCodes(type));
+    for (int code : codes) if (!compartment.contains(code)) return false;
+    return codes.length > 0;
   }
 
   /** Which of these resources the scope lets its caller see (for reads, includes, history and $everything). */
-  public Set<Long> visible(Connection c, List<StoredResource> resources, PatientScope scope, String base) throws SQLException {
+  public Set<Long> visible(Connection c, List<StoredResource> resources, PatientScope scope) throws SQLException {
     Set<Long> out = new HashSet<>();
     Map<String, List<Long>> byType = new LinkedHashMap<>();
     for (StoredResource r : resources) {
@@ -103,7 +115,7 @@ public final class AccessibleRecords {
       else byType.computeIfAbsent(r.type(), k -> new ArrayList<>()).add(r.pid());
     }
     for (Map.Entry<String, List<Long>> e : byType.entrySet()) {
-      Sql cond = condition(e.getKey(), "v", scope, base);
+      Sql cond = condition(e.getKey(), "v", scope);
       if (cond == null) {
         out.addAll(e.getValue());
         continue;

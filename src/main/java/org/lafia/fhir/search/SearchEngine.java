@@ -41,7 +41,7 @@ public final class SearchEngine {
   private final AccessibleRecords accessible;
 
   public SearchEngine(SearchParamRegistry registry, ResourceStore store, int defaultPageSize, int maxPageSize) {
-    this.accessible = new AccessibleRecords(this, registry);
+    this.accessible = new AccessibleRecords(registry);
     this.registry = registry;
     this.store = store;
     this.defaultPageSize = defaultPageSize;
@@ -126,7 +126,7 @@ public final class SearchEngine {
     }
     List<String> sortKeys = sortKeys(type, params);
     Query query = build(type, params, lenient, serverBase, sortKeys.isEmpty());
-    Sql restriction = accessible.condition(type, query.pid().substring(0, query.pid().indexOf('.')), scope, serverBase);
+    Sql restriction = restriction(c, type, params, query.pid().substring(0, query.pid().indexOf('.')), scope, serverBase);
     if (restriction != null) query = new Query(new Sql().add(query.sql()).add(" and ").add(restriction), query.pid());
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
@@ -192,10 +192,64 @@ public final class SearchEngine {
     }
     List<StoredResource> included = includes(c, type, matches, params);
     if (!scope.all() && !included.isEmpty()) {
-      java.util.Set<Long> visible = accessible.visible(c, included, scope, serverBase);
+      java.util.Set<Long> visible = accessible.visible(c, included, scope);
       included = included.stream().filter(r -> visible.contains(r.pid())).toList();
     }
     return new SearchResult(matches, included, total, next);
+  }
+
+  /**
+   * The scope's condition for this search, or null when it needs none. A search that names its
+   * patients ({@code Observation?patient=…}, a chart being read) has every match in their
+   * compartment: when they are all open to the caller, which one query tells, every match is
+   * visible and the per-candidate test is left out; otherwise the named patients that are closed
+   * are not tested again for each candidate.
+   */
+  private Sql restriction(Connection c, String type, Map<String, List<String>> params, String alias,
+      org.lafia.fhir.spi.PatientScope scope, String serverBase) throws SQLException {
+    if (scope.all() || !accessible.patientData(type)) return null;
+    List<String> named = namedPatients(type, params, serverBase);
+    if (named == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
+    List<Long> closed = new ArrayList<>();
+    Sql q = new Sql().add("select p.pid, ").add(accessible.patientOpen("p.pid", scope))
+        .add(" from fhir_resource p where p.res_type = 'Patient' and p.res_id = any(?)", (Object) named.toArray(String[]::new));
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) if (!rs.getBoolean(2)) closed.add(rs.getLong(1));
+    }
+    if (closed.isEmpty()) return null; // unknown patients match nothing; known ones are all open
+    return accessible.condition(type, alias, scope, closed.toArray(Long[]::new));
+  }
+
+  /**
+   * The patients a search is limited to by one of its reference parameters that puts a {@code
+   * type} resource in the patient's compartment ({@code patient=X}, {@code subject=Patient/X},
+   * {@code subject:Patient=X,Y}), or null when it names none that way.
+   */
+  private List<String> namedPatients(String type, Map<String, List<String>> params, String serverBase) {
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
+      String key = e.getKey();
+      String name = key.endsWith(":Patient") ? key.substring(0, key.length() - ":Patient".length()) : key;
+      if (name.indexOf(':') >= 0 || name.indexOf('.') >= 0 || name.startsWith("_")) continue;
+      SearchParam sp = registry.param(type, name);
+      if (sp == null || sp.type() != RestSearchParameterTypeEnum.REFERENCE
+          || !accessible.compartmentReference(type, sp.stored())) continue;
+      boolean onlyPatients = key.endsWith(":Patient") || "Patient".equals(sp.onlyTarget()) || sp.targets().equals(Set.of("Patient"));
+      for (String value : e.getValue()) {
+        List<String> ids = new ArrayList<>();
+        for (String v : value.split(",", -1)) {
+          String ref = v.trim();
+          if (serverBase != null && ref.startsWith(serverBase + "/")) ref = ref.substring(serverBase.length() + 1);
+          if (ref.startsWith("Patient/") && ref.indexOf('/', 8) < 0 && ref.length() > 8) ids.add(ref.substring(8));
+          else if (onlyPatients && !ref.isEmpty() && ref.indexOf('/') < 0 && ref.indexOf('|') < 0 && ref.indexOf(':') < 0) ids.add(ref);
+          else {
+            ids = null;
+            break;
+          }
+        }
+        if (ids != null && !ids.isEmpty()) return ids;
+      }
+    }
+    return null;
   }
 
   private int count(Connection c, Query query) throws SQLException {

@@ -8,17 +8,29 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The care relationships (patient, organisation) that restricted searches test: derived from the
- * reference index rows of the resources that establish them, and rewritten whenever such a
- * resource is written, so that they are never staler than the index itself. The parameter codes
- * come from the caller (the store knows no search-parameter names).
+ * What opens or closes patients' records to facilities (table {@code fhir_care}, migration V10):
+ * care relationships, tele-expertise requests, restricting and tele-expertise consents. Derived
+ * from the index rows of the resources that establish them, and rewritten whenever such a resource
+ * is written, so that they are never staler than the index itself. The parameter codes come from
+ * the caller (the store knows no search-parameter names).
  *
- * @param patientOrganization codes of Patient.organization (the patient is the resource itself)
- * @param pairs for each other establishing parameter pair: {patient codes, organisation codes}
+ * @param rules how each kind of row is derived
  */
-public record CareIndex(int[] patientOrganization, List<int[][]> pairs) {
+public record CareIndex(List<Rule> rules) {
 
-  /** Rewrites the relationships established by these resources (just written, updated or deleted). */
+  /** A token an index row must (or must not) have: parameter codes, system (null: any), code. */
+  public record Token(int[] sp, String system, String code) {}
+
+  /**
+   * Rows of one kind: from resources with a reference at {@code patient} (or the resource itself
+   * when null: a Patient) and, when {@code organization} is given, one there too (required unless
+   * {@code organizationOptional}, then 0); with every token of {@code required} and none of
+   * {@code excluded}.
+   */
+  public record Rule(char kind, int[] patient, int[] organization, boolean organizationOptional,
+      List<Token> required, List<Token> excluded) {}
+
+  /** Rewrites the rows established by these resources (just written, updated or deleted). */
   public void maintain(Connection c, Collection<Long> pids, boolean onlyCreated) throws SQLException {
     if (pids.isEmpty()) return;
     Long[] array = pids.toArray(Long[]::new);
@@ -28,14 +40,15 @@ public record CareIndex(int[] patientOrganization, List<int[][]> pairs) {
         ps.executeUpdate();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("insert into fhir_care (source_pid, patient_pid, org_pid) " + select("= any(?)"))) {
-      ps.setArray(1, c.createArrayOf("bigint", array));
-      ps.setArray(2, c.createArrayOf("bigint", array));
+    String sql = "insert into fhir_care (source_pid, patient_pid, org_pid, kind) " + select("= any(?)");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      java.sql.Array bound = c.createArrayOf("bigint", array);
+      for (int i = 1; i <= rules.size(); i++) ps.setArray(i, bound);
       ps.executeUpdate();
     }
   }
 
-  /** Fills the table from the index at the first start after the migration that created it (one node, under a lock). */
+  /** Fills the table from the index at the first start after a migration that emptied it (one node, under a lock). */
   public void backfill(Connection c) throws SQLException {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
@@ -44,14 +57,15 @@ public record CareIndex(int[] patientOrganization, List<int[][]> pairs) {
         ps.execute();
       }
       boolean empty;
-      try (PreparedStatement ps = c.prepareStatement("select not exists (select 1 from fhir_care)"
-          + " and exists (select 1 from fhir_resource where res_type in ('Patient', 'Encounter', 'EpisodeOfCare', 'ServiceRequest'))");
+      try (PreparedStatement ps = c.prepareStatement("select not exists (select 1 from fhir_care) and exists (select 1"
+          + " from fhir_resource where res_type in ('Patient', 'Encounter', 'EpisodeOfCare', 'ServiceRequest', 'Consent'))");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
         empty = rs.getBoolean(1);
       }
       if (empty) {
-        try (PreparedStatement ps = c.prepareStatement("insert into fhir_care (source_pid, patient_pid, org_pid) " + select("is not null"))) {
+        try (PreparedStatement ps = c.prepareStatement("insert into fhir_care (source_pid, patient_pid, org_pid, kind) "
+            + select("is not null"))) {
           ps.executeUpdate();
         }
       }
@@ -64,17 +78,40 @@ public record CareIndex(int[] patientOrganization, List<int[][]> pairs) {
     }
   }
 
-  /** The relationships of the resources whose pid satisfies {@code pidTest} (two placeholders when it binds one). */
+  /** The rows of the resources whose pid satisfies {@code pidTest} (one placeholder per rule when it binds one). */
   private String select(String pidTest) {
-    StringBuilder pairTest = new StringBuilder();
-    for (int[][] pair : pairs) {
-      if (pairTest.length() > 0) pairTest.append(" or ");
-      pairTest.append("(vp.sp in (").append(list(pair[0])).append(") and vo.sp in (").append(list(pair[1])).append("))");
+    StringBuilder sql = new StringBuilder();
+    for (Rule rule : rules) {
+      if (sql.length() > 0) sql.append(" union all ");
+      if (rule.patient() == null) {
+        // The patient is the resource itself (Patient.managingOrganization); such rules take no tokens.
+        sql.append("select vp.pid, vp.pid, vp.tgt_pid, '").append(rule.kind()).append("' from fhir_sp_ref vp")
+            .append(" where vp.pid ").append(pidTest)
+            .append(" and vp.tgt_pid is not null and vp.sp in (").append(list(rule.organization())).append(")");
+      } else {
+        String org = rule.organization() == null ? "0" : rule.organizationOptional() ? "coalesce(vo.tgt_pid, 0)" : "vo.tgt_pid";
+        sql.append("select vp.pid, vp.tgt_pid, ").append(org).append(", '").append(rule.kind()).append("' from fhir_sp_ref vp");
+        if (rule.organization() != null) {
+          sql.append(rule.organizationOptional() ? " left join" : " join").append(" fhir_sp_ref vo on vo.pid = vp.pid and vo.sp in (")
+              .append(list(rule.organization())).append(") and vo.tgt_pid is not null");
+        }
+        sql.append(" where vp.pid ").append(pidTest).append(" and vp.tgt_pid is not null and vp.sp in (")
+            .append(list(rule.patient())).append(")");
+      }
+      for (Token t : rule.required()) sql.append(" and ").append(token(t));
+      for (Token t : rule.excluded()) sql.append(" and not ").append(token(t));
     }
-    return "select vp.pid, vp.tgt_pid, vo.tgt_pid from fhir_sp_ref vp join fhir_sp_ref vo on vo.pid = vp.pid"
-        + " where vp.pid " + pidTest + " and vp.tgt_pid is not null and vo.tgt_pid is not null and (" + pairTest + ")"
-        + " union all select m.pid, m.pid, m.tgt_pid from fhir_sp_ref m where m.pid " + pidTest
-        + " and m.tgt_pid is not null and m.sp in (" + list(patientOrganization) + ")";
+    return sql.toString();
+  }
+
+  private static String token(Token t) {
+    return "exists (select 1 from fhir_sp_token vt where vt.pid = vp.pid and vt.sp in (" + list(t.sp()) + ") and vt.code = "
+        + literal(t.code()) + (t.system() == null ? "" : " and vt.sys = " + literal(t.system())) + ")";
+  }
+
+  /** Constants of the platform (code systems, codes), never input; quoted all the same. */
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
   }
 
   private static String list(int[] codes) {
