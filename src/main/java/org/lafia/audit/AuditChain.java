@@ -5,13 +5,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,41 +36,72 @@ import org.slf4j.LoggerFactory;
  * id is below the oldest running transaction), so no entry can later appear before a sealed one.
  * One node seals at a time (advisory lock); any node may verify.
  *
+ * <p>Every {@code lafia.audit.checkpoint-interval} the sealing node also signs the chain's head
+ * (position, seq, hash) with a key kept outside the database ({@link CheckpointKey}) and logs the
+ * checkpoint as a witness line: rewriting an entry and recomputing every hash after it then still
+ * contradicts the checkpoints signed before, and deleting the newest entries leaves a checkpoint
+ * beyond the chain's end.
+ *
  * <p>Verification recomputes the chain from its first entry and reports the first entry that was
  * altered (its hash no longer matches), removed (a gap in the positions or a broken link), or
- * whose seal was tampered with.
+ * whose seal was tampered with, and the first checkpoint that is forged, removed, or that the
+ * chain no longer matches.
  */
 public final class AuditChain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditChain.class);
-  private static final long LOCK = 0x4c61666961_415544L; // "Lafia" "AUD"
+  static final long LOCK = 0x4c61666961_415544L; // "Lafia" "AUD"
   private static final int BATCH = 5000;
-  private static final byte[] GENESIS = new byte[32];
-  private static final String COLUMNS = "seq, (extract(epoch from recorded) * 1000000)::bigint, action, subtype, outcome, agent,"
+  static final byte[] GENESIS = new byte[32];
+  static final String COLUMNS = "seq, (extract(epoch from recorded) * 1000000)::bigint, action, subtype, outcome, agent,"
       + " agent_kind, agent_roles, source_ip, patients, entities, query, purpose, detail";
 
-  /** What verification found. */
-  public record Verification(long checked, long unsealed, Problem firstProblem) {
+  /**
+   * What verification found.
+   *
+   * @param checkpoints how many checkpoints were found valid and matching the chain
+   * @param lastCheckpoint the last of them (to compare with a witness line kept elsewhere), or null
+   */
+  public record Verification(long checked, long unsealed, long checkpoints, Checkpoint lastCheckpoint, Problem firstProblem) {
     public boolean intact() {
       return firstProblem == null;
     }
   }
 
   /**
-   * @param position the chain position where the problem shows
+   * @param position the chain position where the problem shows; for a checkpoint's problem, the
+   *     first entry after the last good checkpoint (the earliest that may have been changed)
    * @param seq the entry's insertion number, if the entry is there
-   * @param kind "altered", "missing" (a gap or a broken link: entries removed) or "reordered"
+   * @param kind "altered", "missing" (a gap or a broken link: entries removed), "rewritten" (the
+   *     chain no longer matches a checkpoint: entries changed and the hashes after them recomputed),
+   *     "checkpoint-forged" (a bad signature), "checkpoint-unknown-key" or "checkpoint-missing"
+   * @param checkpoint the id of the checkpoint at fault, if the problem is found by one
    */
-  public record Problem(long position, Long seq, String kind, String message) {}
-
-  private final DataSource dataSource;
-  private ScheduledExecutorService timer;
-
-  public AuditChain(DataSource dataSource) {
-    this.dataSource = dataSource;
+  public record Problem(long position, Long seq, String kind, Long checkpoint, String message) {
+    Problem(long position, Long seq, String kind, String message) {
+      this(position, seq, kind, null, message);
+    }
   }
 
-  /** Seals every second on a background thread, until closed. */
-  public void startSealing() {
+  /** A signed statement that the chain entry at {@code position} ({@code seq}) had hash {@code hash}. */
+  public record Checkpoint(long id, long position, long seq, byte[] hash, Instant signedAt, String keyId, byte[] signature) {
+    /** What is signed: text, so that an operator can check a witness line with openssl alone. */
+    byte[] message() {
+      return ("lafia-audit-checkpoint/1 id=" + id + " position=" + position + " seq=" + seq + " hash=" + HexFormat.of().formatHex(hash)
+          + " signed_at=" + signedAt + " key=" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private final DataSource dataSource;
+  private final CheckpointKey key;
+  private ScheduledExecutorService timer;
+
+  AuditChain(DataSource dataSource, CheckpointKey key) {
+    this.dataSource = dataSource;
+    this.key = key;
+  }
+
+  /** Seals every second and checkpoints every {@code checkpointInterval} on a background thread, until closed. */
+  public void startSealing(Duration checkpointInterval) {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lafia:audit-sealer");
       t.setDaemon(true);
@@ -76,6 +116,14 @@ public final class AuditChain implements AutoCloseable {
         log.warn("Audit sealing failed; retrying in a second", e);
       }
     }, 1, 1, TimeUnit.SECONDS);
+    long every = checkpointInterval.toMillis();
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        checkpointNow();
+      } catch (Exception e) {
+        log.warn("Audit checkpoint failed; retrying in {}", checkpointInterval, e);
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Seals what can be sealed now (at most one batch), unless another node is sealing; returns how many entries were sealed. */
@@ -94,15 +142,7 @@ public final class AuditChain implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        boolean mine;
-        try (PreparedStatement ps = c.prepareStatement(wait ? "select pg_advisory_xact_lock(?) is not null" : "select pg_try_advisory_xact_lock(?)")) {
-          ps.setLong(1, LOCK);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            mine = rs.getBoolean(1);
-          }
-        }
-        if (!mine) return 0; // another node is sealing
+        if (!lock(c, wait)) return 0; // another node is sealing
         long position = 0;
         byte[] previous = GENESIS;
         try (PreparedStatement ps = c.prepareStatement("select chain_pos, hash from audit_event where chain_pos is not null"
@@ -140,12 +180,95 @@ public final class AuditChain implements AutoCloseable {
     }
   }
 
-  /** Recomputes the whole chain; stops at the first problem. */
+  /** The sealing lock, for this transaction. */
+  private static boolean lock(Connection c, boolean wait) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(wait ? "select pg_advisory_xact_lock(?) is not null" : "select pg_try_advisory_xact_lock(?)")) {
+      ps.setLong(1, LOCK);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * Signs the chain's head if it moved since the last checkpoint, under the sealing lock (so that
+   * the head does not move meanwhile, and checkpoint ids follow each other); returns the new
+   * checkpoint, or null if there was nothing new to sign.
+   */
+  public Checkpoint checkpointNow() throws SQLException {
+    Checkpoint cp;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        lock(c, true);
+        long lastId = 0;
+        long lastPos = 0;
+        try (PreparedStatement ps = c.prepareStatement("select id, chain_pos from audit_checkpoint order by id desc limit 1");
+            ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            lastId = rs.getLong(1);
+            lastPos = rs.getLong(2);
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("select chain_pos, seq, hash from audit_event where chain_pos is not null"
+            + " order by chain_pos desc limit 1"); ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || rs.getLong(1) <= lastPos) {
+            c.rollback();
+            return null;
+          }
+          cp = signed(lastId + 1, rs.getLong(1), rs.getLong(2), rs.getBytes(3));
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into audit_checkpoint (id, chain_pos, seq, hash, signed_at, key_id, signature)"
+            + " values (?, ?, ?, ?, ?, ?, ?)")) {
+          ps.setLong(1, cp.id());
+          ps.setLong(2, cp.position());
+          ps.setLong(3, cp.seq());
+          ps.setBytes(4, cp.hash());
+          ps.setObject(5, cp.signedAt().atOffset(ZoneOffset.UTC));
+          ps.setString(6, cp.keyId());
+          ps.setBytes(7, cp.signature());
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+    // The witness: log lines are shipped away from the database, where its owner cannot rewrite them.
+    log.info("audit checkpoint seq={} hash={} sig={} position={} id={} signed_at={} key={}", cp.seq(), HexFormat.of().formatHex(cp.hash()),
+        Base64.getEncoder().encodeToString(cp.signature()), cp.position(), cp.id(), cp.signedAt(), cp.keyId());
+    return cp;
+  }
+
+  private Checkpoint signed(long id, long position, long seq, byte[] hash) {
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+    Checkpoint unsigned = new Checkpoint(id, position, seq, hash, at, key.id(), null);
+    return new Checkpoint(id, position, seq, hash, at, key.id(), key.sign(unsigned.message()));
+  }
+
+  /** Recomputes the whole chain and checks every checkpoint against it; stops at the first problem. */
   public Verification verify() throws SQLException {
     long checked = 0;
     long unsealed;
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    int k = 0; // the next checkpoint to meet along the chain; those before it are good
+    Checkpoint good = null;
+    long from = 1; // the first entry after the last good checkpoint, and its seq
+    Long fromSeq = null;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false); // a cursor: the chain is read in batches, not held in memory
+      // The checkpoints before the chain: every checkpoint read then covers entries already sealed.
+      try (PreparedStatement ps = c.prepareStatement("select id, chain_pos, seq, hash, signed_at, key_id, signature"
+          + " from audit_checkpoint order by id"); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          checkpoints.add(new Checkpoint(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4),
+              rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(6), rs.getBytes(7)));
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("select count(*) from audit_event where chain_pos is null");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -161,22 +284,43 @@ public final class AuditChain implements AutoCloseable {
             long pos = rs.getLong(15);
             long seq = rs.getLong(1);
             if (pos != expected) {
-              return new Verification(checked, unsealed, new Problem(expected, null, "missing",
+              return new Verification(checked, unsealed, k, good, new Problem(expected, null, "missing",
                   "Entries " + expected + (pos - 1 > expected ? "–" + (pos - 1) : "") + " of the chain are missing (deleted)."));
             }
             if (!Arrays.equals(rs.getBytes(16), previous)) {
-              return new Verification(checked, unsealed, new Problem(pos, seq, "missing",
+              return new Verification(checked, unsealed, k, good, new Problem(pos, seq, "missing",
                   "Entry " + pos + " does not follow entry " + (pos - 1) + ": entries were removed or replaced before it."));
             }
             byte[] hash = hash(previous, canonical(rs));
             if (!Arrays.equals(hash, rs.getBytes(17))) {
-              return new Verification(checked, unsealed, new Problem(pos, seq, "altered",
+              return new Verification(checked, unsealed, k, good, new Problem(pos, seq, "altered",
                   "Entry " + pos + " (seq " + seq + ") was altered after it was sealed: its content no longer matches its hash "
                       + HexFormat.of().formatHex(rs.getBytes(17)).substring(0, 16) + "…."));
             }
             previous = hash;
             expected++;
             checked++;
+            if (pos == from) fromSeq = seq;
+            // A consistent chain can still be a recomputed one: the checkpoints signed along it tell.
+            while (k < checkpoints.size() && checkpoints.get(k).position() <= pos) {
+              Checkpoint cp = checkpoints.get(k);
+              Problem p = checkpointProblem(cp, k, from, fromSeq);
+              if (p == null && (cp.position() != pos || cp.seq() != seq || !Arrays.equals(cp.hash(), hash))) {
+                p = new Problem(from, fromSeq, "rewritten", cp.id(), "The chain no longer matches " + describe(cp) + ": entries "
+                    + from + "–" + pos + " (from seq " + fromSeq + ") were changed or removed, and the hashes after them recomputed.");
+              }
+              if (p != null) return new Verification(checked, unsealed, k, good, p);
+              good = cp;
+              k++;
+              from = pos + 1;
+              fromSeq = null;
+            }
+          }
+          if (k < checkpoints.size()) { // a checkpoint beyond the chain's end: its newest entries were deleted
+            Checkpoint cp = checkpoints.get(k);
+            Problem p = checkpointProblem(cp, k, from, fromSeq);
+            return new Verification(checked, unsealed, k, good, p != null ? p : new Problem(expected, null, "missing", cp.id(),
+                "Entries " + expected + "–" + cp.position() + " of the chain are missing (deleted): " + describe(cp) + " covers them."));
           }
         }
       } finally {
@@ -184,7 +328,29 @@ public final class AuditChain implements AutoCloseable {
         c.setAutoCommit(true);
       }
     }
-    return new Verification(checked, unsealed, null);
+    return new Verification(checked, unsealed, k, good, null);
+  }
+
+  /** A checkpoint removed before this one, or this one not signed by a known key: null if neither. */
+  private Problem checkpointProblem(Checkpoint cp, int index, long from, Long fromSeq) {
+    if (cp.id() != index + 1) {
+      return new Problem(from, fromSeq, "checkpoint-missing", cp.id(), "Checkpoints " + (index + 1)
+          + (cp.id() - 1 > index + 1 ? "–" + (cp.id() - 1) : "") + " were removed (deleted): entries from position " + from
+          + " on may have been rewritten.");
+    }
+    PublicKey signer = key.publicKey(cp.keyId());
+    if (signer == null) {
+      return new Problem(from, fromSeq, "checkpoint-unknown-key", cp.id(), describe(cp) + " is signed by key " + cp.keyId()
+          + ", which this node does not know: another node's key (list it in lafia.audit.checkpoint-public-keys) or a forgery.");
+    }
+    if (!CheckpointKey.valid(signer, cp.message(), cp.signature())) {
+      return new Problem(from, fromSeq, "checkpoint-forged", cp.id(), describe(cp) + " has an invalid signature: it was forged or altered.");
+    }
+    return null;
+  }
+
+  private static String describe(Checkpoint cp) {
+    return "checkpoint " + cp.id() + " (position " + cp.position() + ", seq " + cp.seq() + ", signed at " + cp.signedAt() + ")";
   }
 
   /** Every column but the chain's own, each length-prefixed so that no two entries share bytes. */

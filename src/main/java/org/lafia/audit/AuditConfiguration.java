@@ -1,11 +1,13 @@
 package org.lafia.audit;
 
+import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.lafia.platform.DatabaseProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
-/** The audit trail (the FHIR module's audit sink), its hash chain and the sealer of this node. */
+/** The audit trail (the FHIR module's audit sink), its hash chain, the sealer of this node and its checkpoint key. */
 @Configuration(proxyBeanMethods = false)
 public class AuditConfiguration {
 
@@ -14,11 +16,17 @@ public class AuditConfiguration {
     return new AuditTrail(dataSource);
   }
 
+  /** Outside the database, on purpose: see {@link CheckpointKey}. */
+  @Bean
+  CheckpointKey checkpointKey(AuditProperties props, DatabaseProperties db) {
+    return CheckpointKey.load(props.checkpointKey(), Path.of(db.dataDir()), props.checkpointPublicKeys());
+  }
+
   @Bean(destroyMethod = "close")
   @DependsOn("flywayInitializer")
-  AuditChain auditChain(DataSource dataSource) {
-    AuditChain chain = new AuditChain(dataSource);
-    chain.startSealing();
+  AuditChain auditChain(DataSource dataSource, CheckpointKey key, AuditProperties props) {
+    AuditChain chain = new AuditChain(dataSource, key);
+    chain.startSealing(props.checkpointInterval());
     return chain;
   }
 

@@ -2,6 +2,8 @@ package org.lafia.audit;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +39,31 @@ class AuditController {
     out.put("intact", v.intact());
     out.put("checked", v.checked());
     out.put("unsealed", v.unsealed());
+    out.put("checkpoints", v.checkpoints());
+    AuditChain.Checkpoint last = v.lastCheckpoint();
+    if (last != null) { // to compare with the witness line ("audit checkpoint …") kept away from the database
+      Map<String, Object> cp = new LinkedHashMap<>();
+      cp.put("id", last.id());
+      cp.put("position", last.position());
+      cp.put("seq", last.seq());
+      cp.put("hash", HexFormat.of().formatHex(last.hash()));
+      cp.put("signedAt", last.signedAt().toString());
+      cp.put("key", last.keyId());
+      cp.put("signature", Base64.getEncoder().encodeToString(last.signature()));
+      out.put("lastCheckpoint", cp);
+    }
     if (!v.intact()) {
-      out.put("firstProblem", Map.of("position", v.firstProblem().position(), "kind", v.firstProblem().kind(),
-          "message", v.firstProblem().message()));
+      AuditChain.Problem p = v.firstProblem();
+      Map<String, Object> problem = new LinkedHashMap<>();
+      problem.put("position", p.position());
+      problem.put("seq", p.seq());
+      problem.put("kind", p.kind());
+      if (p.checkpoint() != null) problem.put("checkpoint", p.checkpoint());
+      problem.put("message", p.message());
+      out.put("firstProblem", problem);
     }
     trail.record(new Access('E', "audit-verify", v.intact() ? 0 : 4, List.of(), List.of(), null,
-        v.intact() ? v.checked() + " entries intact" : v.firstProblem().message()));
+        v.intact() ? v.checked() + " entries and " + v.checkpoints() + " checkpoints intact" : v.firstProblem().message()));
     return out;
   }
 

@@ -10,15 +10,34 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.lafia.LafiaTest;
 import org.lafia.TestAuth;
+import org.lafia.platform.DatabaseProperties;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,6 +49,7 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 
 /** The audit trail over real HTTP: what is recorded, what is not, and that tampering is found. */
 @LafiaTest
+@ExtendWith(OutputCaptureExtension.class)
 class AuditTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -39,6 +59,7 @@ class AuditTest {
   @Autowired DataSource dataSource;
   @Autowired AuditChain chain;
   @Autowired JwtEncoder encoder;
+  @Autowired DatabaseProperties db;
 
   private JdbcTemplate jdbc() {
     return new JdbcTemplate(dataSource);
@@ -218,5 +239,225 @@ class AuditTest {
     assertThat(clinician.statusCode()).isEqualTo(403);
     assertThat(clinician.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     assertThat(send("GET", "/api/audit/verify", "garbage", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void the_chain_head_is_signed_with_a_key_kept_outside_the_database_logged_and_verified(CapturedOutput output) throws Exception {
+    createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint cp = chain.checkpointNow();
+    assertThat(cp).isNotNull();
+    Map<String, Object> entry = jdbc().queryForMap("select seq, hash from audit_event where chain_pos = ?", cp.position());
+    assertThat(cp.seq()).isEqualTo(entry.get("seq"));
+    assertThat(cp.hash()).isEqualTo(entry.get("hash"));
+    // The witness line, for log collectors outside the database's reach.
+    assertThat(output.getOut()).contains("audit checkpoint seq=" + cp.seq() + " hash=" + HexFormat.of().formatHex(cp.hash())
+        + " sig=" + Base64.getEncoder().encodeToString(cp.signature()) + " position=" + cp.position() + " id=" + cp.id());
+    // The key was generated into the data directory, readable by its owner only; its public key
+    // beside it is all an operator needs to check a checkpoint (and its id is its fingerprint).
+    Path keyFile = Path.of(db.dataDir(), "audit", "checkpoint-key.pem");
+    assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    PublicKey pub = CheckpointKey.readPublic(keyFile.resolveSibling("checkpoint-key.pub.pem"));
+    assertThat(cp.keyId()).isEqualTo(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(pub.getEncoded())));
+    Signature ed = Signature.getInstance("Ed25519");
+    ed.initVerify(pub);
+    ed.update(cp.message());
+    assertThat(ed.verify(cp.signature())).isTrue();
+
+    AuditChain.Verification v = chain.verify();
+    assertThat(v.intact()).isTrue();
+    assertThat(v.checkpoints()).isPositive();
+    assertThat(v.lastCheckpoint().id()).isGreaterThanOrEqualTo(cp.id());
+    JsonNode api = JSON.readTree(send("GET", "/api/audit/verify", person("auditeur-cp", "auditor"), null).body());
+    assertThat(api.path("intact").asBoolean()).isTrue();
+    assertThat(api.path("checkpoints").asLong()).isGreaterThanOrEqualTo(v.checkpoints());
+    assertThat(api.path("lastCheckpoint").path("id").asLong()).isGreaterThanOrEqualTo(cp.id());
+    if (api.path("lastCheckpoint").path("id").asLong() == cp.id()) {
+      assertThat(api.path("lastCheckpoint").path("hash").asText()).isEqualTo(HexFormat.of().formatHex(cp.hash()));
+      assertThat(api.path("lastCheckpoint").path("signature").asText()).isEqualTo(Base64.getEncoder().encodeToString(cp.signature()));
+    }
+  }
+
+  @Test
+  void a_chain_rewritten_and_recomputed_after_an_entry_no_longer_matches_the_checkpoint_signed_before() throws Exception {
+    createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint before = chain.checkpointNow();
+    for (int i = 0; i < 3; i++) createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint after = chain.checkpointNow();
+    assertThat(after.position()).isGreaterThan(before.position());
+    long pos = before.position() + 1; // the first entry no checkpoint covered yet, until `after`
+    Map<String, Object> victim = jdbc().queryForMap("select seq, agent from audit_event where chain_pos = ?", pos);
+    long seq = (Long) victim.get("seq");
+    withChainLocked(() -> {
+      rewrite(seq, "nobody", pos);
+      try {
+        AuditChain.Verification v = chain.verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.checked()).as("every hash matches: only the checkpoint tells").isGreaterThanOrEqualTo(after.position());
+        assertThat(v.firstProblem().kind()).isEqualTo("rewritten");
+        assertThat(v.firstProblem().checkpoint()).isEqualTo(after.id());
+        assertThat(v.firstProblem().position()).isEqualTo(pos);
+        assertThat(v.firstProblem().seq()).isEqualTo(seq);
+        assertThat(v.lastCheckpoint().id()).isEqualTo(before.id());
+        JsonNode api = JSON.readTree(send("GET", "/api/audit/verify", person("auditeur-rw", "auditor"), null).body());
+        assertThat(api.path("intact").asBoolean()).isFalse();
+        assertThat(api.path("firstProblem").path("kind").asText()).isEqualTo("rewritten");
+        assertThat(api.path("firstProblem").path("checkpoint").asLong()).isEqualTo(after.id());
+        assertThat(api.path("firstProblem").path("seq").asLong()).isEqualTo(seq);
+        assertThat(api.path("lastCheckpoint").path("id").asLong()).isEqualTo(before.id());
+      } finally {
+        rewrite(seq, (String) victim.get("agent"), pos); // the original content gives back the original hashes
+      }
+    });
+    assertThat(chain.verify().intact()).isTrue();
+  }
+
+  @Test
+  void a_forged_checkpoint_or_one_signed_by_an_unknown_key_is_found() throws Exception {
+    createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint genuine = chain.checkpointNow();
+    assertThat(genuine).isNotNull();
+    createPatient();
+    chain.sealAll();
+    withChainLocked(() -> {
+      Map<String, Object> head = jdbc().queryForMap("select chain_pos, seq, hash from audit_event where chain_pos is not null"
+          + " order by chain_pos desc limit 1");
+      long id = jdbc().queryForObject("select max(id) from audit_checkpoint", Long.class) + 1;
+      KeyPair attacker = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      AuditChain.Checkpoint claim = new AuditChain.Checkpoint(id, (Long) head.get("chain_pos"), (Long) head.get("seq"),
+          (byte[]) head.get("hash"), Instant.now().truncatedTo(ChronoUnit.MICROS), genuine.keyId(), null);
+      // Signed with another key while naming this node's: a forgery.
+      insertCheckpoint(claim, sign(attacker, claim));
+      try {
+        AuditChain.Verification v = chain.verify();
+        assertThat(v.firstProblem().kind()).isEqualTo("checkpoint-forged");
+        assertThat(v.firstProblem().checkpoint()).isEqualTo(id);
+        assertThat(v.lastCheckpoint().id()).isEqualTo(id - 1);
+        assertThat(JSON.readTree(send("GET", "/api/audit/verify", person("auditeur-fg", "auditor"), null).body())
+            .path("firstProblem").path("kind").asText()).isEqualTo("checkpoint-forged");
+      } finally {
+        deleteCheckpoint(id);
+      }
+      // Signed properly, by a key this node was never given.
+      AuditChain.Checkpoint own = new AuditChain.Checkpoint(id, claim.position(), claim.seq(), claim.hash(), claim.signedAt(),
+          CheckpointKey.id(attacker.getPublic()), null);
+      insertCheckpoint(own, sign(attacker, own));
+      try {
+        AuditChain.Verification v = chain.verify();
+        assertThat(v.firstProblem().kind()).isEqualTo("checkpoint-unknown-key");
+        assertThat(v.firstProblem().checkpoint()).isEqualTo(id);
+      } finally {
+        deleteCheckpoint(id);
+      }
+    });
+    assertThat(chain.verify().intact()).isTrue();
+  }
+
+  @Test
+  void deleting_the_newest_entries_is_found_by_the_checkpoint_that_covers_them() throws Exception {
+    for (int i = 0; i < 2; i++) createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint cp = chain.checkpointNow();
+    withChainLocked(() -> {
+      String saved = "audit_saved_" + UUID.randomUUID().toString().replace("-", "");
+      JdbcTemplate j = jdbc();
+      j.execute("create table " + saved + " as select * from audit_event where chain_pos >= " + (cp.position() - 1));
+      try {
+        j.execute("alter table audit_event disable trigger audit_event_append_only");
+        j.update("delete from audit_event where chain_pos >= ?", cp.position() - 1);
+        AuditChain.Verification v = chain.verify();
+        assertThat(v.firstProblem().kind()).isEqualTo("missing");
+        assertThat(v.firstProblem().position()).isEqualTo(cp.position() - 1);
+        assertThat(v.firstProblem().checkpoint()).isEqualTo(cp.id());
+      } finally {
+        j.execute("insert into audit_event overriding system value select * from " + saved);
+        j.execute("alter table audit_event enable trigger audit_event_append_only");
+        j.execute("drop table " + saved);
+      }
+    });
+    assertThat(chain.verify().intact()).isTrue();
+  }
+
+  interface ChainWork {
+    void run() throws Exception;
+  }
+
+  /** With the sealing lock held: neither the sealer nor a checkpoint runs meanwhile, as when the attacker stops the nodes. */
+  private void withChainLocked(ChainWork work) throws Exception {
+    try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(?)");
+        PreparedStatement unlock = c.prepareStatement("select pg_advisory_unlock(?)")) {
+      lock.setLong(1, AuditChain.LOCK);
+      lock.execute();
+      try {
+        work.run();
+      } finally {
+        unlock.setLong(1, AuditChain.LOCK);
+        unlock.execute();
+      }
+    }
+  }
+
+  /** What the database's owner can do: change an entry, then recompute every hash from it on, in one transaction. */
+  private void rewrite(long seq, String agent, long fromPos) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (var st = c.createStatement()) {
+        st.execute("alter table audit_event disable trigger audit_event_append_only");
+        st.executeUpdate("update audit_event set agent = '" + agent.replace("'", "''") + "' where seq = " + seq);
+      }
+      byte[] previous = AuditChain.GENESIS;
+      try (PreparedStatement ps = c.prepareStatement("select hash from audit_event where chain_pos = ?")) {
+        ps.setLong(1, fromPos - 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) previous = rs.getBytes(1);
+        }
+      }
+      try (PreparedStatement select = c.prepareStatement("select " + AuditChain.COLUMNS + " from audit_event where chain_pos >= ?"
+              + " order by chain_pos");
+          PreparedStatement update = c.prepareStatement("update audit_event set prev_hash = ?, hash = ? where seq = ?")) {
+        select.setLong(1, fromPos);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            byte[] hash = AuditChain.hash(previous, AuditChain.canonical(rs));
+            update.setBytes(1, previous);
+            update.setBytes(2, hash);
+            update.setLong(3, rs.getLong(1));
+            update.executeUpdate();
+            previous = hash;
+          }
+        }
+      }
+      try (var st = c.createStatement()) {
+        st.execute("alter table audit_event enable trigger audit_event_append_only");
+      }
+      c.commit();
+    }
+  }
+
+  private static byte[] sign(KeyPair key, AuditChain.Checkpoint cp) throws Exception {
+    Signature s = Signature.getInstance("Ed25519");
+    s.initSign(key.getPrivate());
+    s.update(cp.message());
+    return s.sign();
+  }
+
+  private void insertCheckpoint(AuditChain.Checkpoint cp, byte[] signature) {
+    jdbc().update("insert into audit_checkpoint (id, chain_pos, seq, hash, signed_at, key_id, signature) values (?, ?, ?, ?, ?, ?, ?)",
+        cp.id(), cp.position(), cp.seq(), cp.hash(), cp.signedAt().atOffset(ZoneOffset.UTC), cp.keyId(), signature);
+  }
+
+  private void deleteCheckpoint(long id) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (var st = c.createStatement()) {
+        st.execute("alter table audit_checkpoint disable trigger audit_checkpoint_append_only");
+        st.executeUpdate("delete from audit_checkpoint where id = " + id);
+        st.execute("alter table audit_checkpoint enable trigger audit_checkpoint_append_only");
+      }
+      c.commit();
+    }
   }
 }
