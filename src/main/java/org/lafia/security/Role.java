@@ -16,9 +16,13 @@ public enum Role {
       "user/MedicationDispense.cruds", "user/MedicationStatement.rs", "user/SupplyDelivery.cruds",
       "user/SupplyRequest.cruds", "user/InventoryReport.cruds", "user/Device.rs", "user/Organization.rs",
       "user/Location.rs"),
-  SURVEILLANCE_OFFICER("surveillance-officer", false, "user/MeasureReport.cruds", "user/Measure.rs",
-      "user/Observation.rs", "user/Condition.rs", "user/Encounter.rs", "user/Patient.rs", "user/Organization.rs",
-      "user/Location.rs", "user/DetectedIssue.cruds", "user/Communication.cru"),
+  /** Aggregates of their territory, no names: IDSR reports, alerts, facilities. */
+  SURVEILLANCE_OFFICER("surveillance-officer", false, "user/MeasureReport.cruds", "user/Measure.rs", "user/Organization.rs",
+      "user/Location.rs", "user/DetectedIssue.cruds"),
+  /** Case-level data of their territory too: the cases behind the aggregates, for investigation and follow-up. */
+  SURVEILLANCE_CASE_OFFICER("surveillance-case-officer", false, "user/MeasureReport.cruds", "user/Measure.rs",
+      "user/Observation.rs", "user/Condition.rs", "user/Encounter.rs", "user/Patient.rs", "user/DiagnosticReport.rs",
+      "user/Immunization.rs", "user/Organization.rs", "user/Location.rs", "user/DetectedIssue.cruds", "user/Communication.cru"),
   DATA_MANAGER("data-manager", true, "user/*.cruds"),
   REGISTRY_STEWARD("registry-steward", false, "user/Patient.cruds", "user/Person.cruds", "user/Organization.cruds",
       "user/Location.cruds", "user/Practitioner.cruds", "user/PractitionerRole.cruds", "user/HealthcareService.cruds",
@@ -28,9 +32,25 @@ public enum Role {
       "user/SearchParameter.rs"),
   AUDITOR("auditor", false, "user/AuditEvent.rs", "user/Consent.rs", "user/Provenance.rs");
 
-  /** Roles of a facility's staff: they see the records of patients in care there (or opened by break-the-glass). */
-  public boolean facilityScoped() {
-    return this == CLINICIAN || this == NURSE || this == SPECIALIST || this == PHARMACIST;
+  /** How far a role reaches into patients' records. */
+  public enum Reach {
+    /** A facility's staff: patients in care at their facilities (or opened by break-the-glass). */
+    FACILITY,
+    /** Surveillance: aggregates of their facilities and territories, no patient-level records. */
+    TERRITORY_AGGREGATES,
+    /** Surveillance with case-level data: also patients in care at the facilities of their territories. */
+    TERRITORY_CASES,
+    /** Every record (registry, national and data-management roles; their scopes limit the types). */
+    NATIONAL
+  }
+
+  public Reach reach() {
+    return switch (this) {
+      case CLINICIAN, NURSE, SPECIALIST, PHARMACIST -> Reach.FACILITY;
+      case SURVEILLANCE_OFFICER -> Reach.TERRITORY_AGGREGATES;
+      case SURVEILLANCE_CASE_OFFICER -> Reach.TERRITORY_CASES;
+      default -> Reach.NATIONAL;
+    };
   }
 
   public final String code;

@@ -18,23 +18,42 @@ final class ScopeAccessPolicy implements AccessPolicy {
   }
 
   /**
-   * Systems and roles that work across facilities see every record; a facility's staff see the
-   * records of patients in care at their facilities, plus those they opened by break-the-glass.
-   * (Territory limits for surveillance roles come with the geography registry.)
+   * Systems and national roles see every record; a facility's staff see the records of patients
+   * in care at their facilities, plus those they opened by break-the-glass; surveillance staff see
+   * the aggregates of their facilities and territories, and the patients in care there only with
+   * a case-level role. A person with several roles reaches as far as the widest of them.
    */
   @Override
   public org.lafia.fhir.spi.PatientScope patientScope() {
     Authentication a = SecurityContextHolder.getContext().getAuthentication();
-    if (!(a instanceof ActorAuthentication aa)) return new org.lafia.fhir.spi.PatientScope(false, java.util.List.of(), java.util.List.of());
+    if (!(a instanceof ActorAuthentication aa)) return org.lafia.fhir.spi.PatientScope.NONE;
     return aa.scope(actor -> {
       if (actor.system()) return org.lafia.fhir.spi.PatientScope.ALL;
-      boolean scoped = !actor.roles().isEmpty();
+      boolean facilityCases = false;
+      boolean territoryCases = false;
+      boolean territorial = false;
+      boolean known = false;
       for (String code : actor.roles()) {
         Role r = Role.of(code);
-        if (r != null && !r.facilityScoped()) scoped = false;
+        if (r == null) continue;
+        known = true;
+        switch (r.reach()) {
+          case NATIONAL -> {
+            return org.lafia.fhir.spi.PatientScope.ALL;
+          }
+          case FACILITY -> facilityCases = true;
+          case TERRITORY_CASES -> {
+            facilityCases = true;
+            territoryCases = true;
+            territorial = true;
+          }
+          case TERRITORY_AGGREGATES -> territorial = true;
+        }
       }
-      if (!scoped) return org.lafia.fhir.spi.PatientScope.ALL;
-      return new org.lafia.fhir.spi.PatientScope(false, actor.facilities(), BreakTheGlass.activeGrants(jdbc, actor.subject()));
+      if (!known) return org.lafia.fhir.spi.PatientScope.NONE;
+      return new org.lafia.fhir.spi.PatientScope(false, actor.facilities(), facilityCases,
+          territorial ? actor.territories() : java.util.List.of(), territoryCases,
+          facilityCases ? BreakTheGlass.activeGrants(jdbc, actor.subject()) : java.util.List.of());
     });
   }
 

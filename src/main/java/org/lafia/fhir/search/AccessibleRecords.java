@@ -47,14 +47,15 @@ public final class AccessibleRecords {
   Sql patientOpen(String p, PatientScope scope) {
     Sql open = new Sql().add("(");
     boolean any = false;
-    if (!scope.organizations().isEmpty()) {
-      Object orgIds = scope.organizations().toArray(String[]::new);
-      open.add("(exists (select 1 from fhir_care care_c where care_c.patient_pid = " + p + " and care_c.org_pid = any(").add(orgPids(orgIds))
-          .add(") and care_c.kind = 'C' offset 0) and not exists (select 1 from fhir_care care_r where care_r.patient_pid = " + p
-              + " and care_r.kind = 'R' and care_r.org_pid <> all(").add(orgPids(orgIds)).add(") offset 0))");
+    List<String> plain = scope.organizationCases() ? scope.organizations() : List.of();
+    List<String> areas = scope.territoryCases() ? scope.territories() : List.of();
+    if (!plain.isEmpty() || !areas.isEmpty()) {
+      open.add("(exists (select 1 from fhir_care care_c where care_c.patient_pid = " + p + " and care_c.org_pid = any(")
+          .add(orgPids(plain, areas)).add(") and care_c.kind = 'C' offset 0) and not exists (select 1 from fhir_care care_r where"
+              + " care_r.patient_pid = " + p + " and care_r.kind = 'R' and care_r.org_pid <> all(").add(orgPids(plain, areas)).add(") offset 0))");
       open.add(" or (exists (select 1 from fhir_care care_x where care_x.patient_pid = " + p + " and care_x.kind = 'X' offset 0)"
-          + " and exists (select 1 from fhir_care care_t where care_t.patient_pid = " + p + " and care_t.org_pid = any(").add(orgPids(orgIds))
-          .add(") and care_t.kind = 'T' offset 0))");
+          + " and exists (select 1 from fhir_care care_t where care_t.patient_pid = " + p + " and care_t.org_pid = any(")
+          .add(orgPids(plain, areas)).add(") and care_t.kind = 'T' offset 0))");
       any = true;
     }
     if (!scope.grantedPatients().isEmpty()) {
@@ -67,11 +68,32 @@ public final class AccessibleRecords {
     return open.add(")");
   }
 
-  /** The caller's organisations as pids, computed once per statement (an InitPlan). */
-  private static Sql orgPids(Object orgIds) {
-    return new Sql().add("array(select o.pid from fhir_resource o"
-        + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted)", orgIds);
+  /**
+   * The pids of these Organizations and of every Organization below the {@code areas} (by
+   * Organization.partOf, any depth), computed once per statement (an InitPlan): always as the
+   * registry stands now, so a facility moved to another district changes hands at once.
+   */
+  private Sql orgPids(List<String> organizations, List<String> areas) {
+    Sql sql = new Sql().add("array(select o.pid from fhir_resource o"
+        + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted", (Object) organizations.toArray(String[]::new));
+    if (!areas.isEmpty()) {
+      sql.add(" union (with recursive area(pid) as (select a.pid from fhir_resource a where a.res_type = 'Organization'"
+          + " and a.res_id = any(?) and not a.deleted", (Object) areas.toArray(String[]::new))
+          .add(" union select b.pid from fhir_sp_ref b join area on b.tgt_pid = area.pid where b.sp = any(?))"
+              + " select pid from area)", (Object) partOfCodes());
+    }
+    return sql.add(")");
   }
+
+  private Integer[] partOfCodes() {
+    return boxed(registry.param("Organization", "partof").stored());
+  }
+
+  /**
+   * Resource types whose records belong to a territory rather than (or as well as) to patients, and
+   * the reference parameter that says where: an aggregate report is its reporting facility's.
+   */
+  private static final Map<String, String> TERRITORIAL = Map.of("MeasureReport", "reporter");
 
   /** The condition that keeps the resources (of {@code type}, row alias {@code alias}) a restricted caller may see; null if none needed. */
   Sql condition(String type, String alias, PatientScope scope) {
@@ -88,15 +110,38 @@ public final class AccessibleRecords {
     if (scope.all()) return null;
     if (type.equals("Patient")) return patientOpen(alias + ".pid", scope);
     Integer[] codes = compartmentCodes(type);
-    if (codes.length == 0) return null; // not patient data
-    Sql test = new Sql().add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and ", (Object) codes);
-    if (closed != null && closed.length > 0) test.add("c.tgt_pid <> all(?) and ", (Object) closed);
-    return test.add(patientOpen("c.tgt_pid", scope)).add(" offset 0)");
+    String territorial = TERRITORIAL.get(type);
+    if (codes.length == 0 && territorial == null) return null; // neither patient data nor a territory's
+    Sql test = new Sql().add("(");
+    if (codes.length > 0) {
+      test.add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and c.tgt_type = 'Patient' and ",
+          (Object) codes);
+      if (closed != null && closed.length > 0) test.add("c.tgt_pid <> all(?) and ", (Object) closed);
+      test.add(patientOpen("c.tgt_pid", scope)).add(" offset 0)");
+    }
+    if (territorial != null) {
+      // An aggregate (no patient in it) reported by one of the caller's facilities, or one of their territories'.
+      if (codes.length > 0) {
+        test.add(" or (not exists (select 1 from fhir_sp_ref pc where pc.pid = " + alias + ".pid and pc.sp = any(?)"
+            + " and pc.tgt_type = 'Patient') and ", (Object) codes);
+      } else {
+        test.add("(");
+      }
+      test.add("exists (select 1 from fhir_sp_ref rep where rep.pid = " + alias + ".pid and rep.sp = any(?) and rep.tgt_pid = any(",
+          (Object) boxed(registry.param(type, territorial).stored())).add(orgPids(scope.organizations(), scope.territories())).add(")))");
+    }
+    return test.add(")");
   }
 
-  /** True when the resources of {@code type} are patient data (in the compartment of a patient, or patients). */
-  boolean patientData(String type) {
-    return type.equals("Patient") || compartmentCodes(type).length > 0;
+  /** True when the records of {@code type} are held to a caller's scope: patient data, or a territory's. */
+  boolean restricted(String type) {
+    return type.equals("Patient") || compartmentCodes(type).length > 0 || TERRITORIAL.containsKey(type);
+  }
+
+  private static Integer[] boxed(int[] codes) {
+    Integer[] out = new Integer[codes.length];
+    for (int i = 0; i < codes.length; i++) out[i] = codes[i];
+    return out;
   }
 
   /** True when every row of these parameter codes is a reference that puts a {@code type} resource in its target's compartment. */

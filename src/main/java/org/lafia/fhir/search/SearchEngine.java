@@ -207,7 +207,7 @@ public final class SearchEngine {
    */
   private Sql restriction(Connection c, String type, Map<String, List<String>> params, String alias,
       org.lafia.fhir.spi.PatientScope scope, String serverBase) throws SQLException {
-    if (scope.all() || !accessible.patientData(type)) return null;
+    if (scope.all() || !accessible.restricted(type)) return null;
     List<String> named = namedPatients(type, params, serverBase);
     if (named == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
     List<Long> closed = new ArrayList<>();

@@ -10,12 +10,32 @@ import java.util.List;
  * tele-expertise opinion who consent to tele-expertise sharing, and patients granted by
  * break-the-glass.
  *
+ * <p>Surveillance staff reach by territory: the facilities of a territory are the Organizations
+ * below it ({@code Organization.partOf}, any depth). Aggregates (a summary {@code MeasureReport})
+ * are territorial: visible when their reporter is one of the caller's facilities or in one of
+ * their territories. Patient-level records only where the caller's roles allow case-level data.
+ *
  * @param all no restriction (systems, registry and national roles)
  * @param organizations ids of the Organizations the caller works in
+ * @param organizationCases whether the patients in care at {@code organizations} are open (care
+ *     staff), or only the aggregates reported there (a facility's surveillance focal point)
+ * @param territories ids of the Organizations of the administrative areas the caller covers
+ *     (region, district...): they and every Organization below them
+ * @param territoryCases whether the patients in care at the facilities of {@code territories}
+ *     are open (case-level surveillance), or only their aggregates
  * @param grantedPatients ids of Patients granted to the caller for now (break-the-glass)
  */
-public record PatientScope(boolean all, List<String> organizations, List<String> grantedPatients) {
-  public static final PatientScope ALL = new PatientScope(true, List.of(), List.of());
+public record PatientScope(boolean all, List<String> organizations, boolean organizationCases, List<String> territories,
+    boolean territoryCases, List<String> grantedPatients) {
+  public static final PatientScope ALL = new PatientScope(true, List.of(), true, List.of(), true, List.of());
+
+  /** Nothing but data that is neither patients' nor territorial. */
+  public static final PatientScope NONE = new PatientScope(false, List.of(), false, List.of(), false, List.of());
+
+  /** The scope of a facility's staff: patients in care at these facilities, and those granted. */
+  public static PatientScope facilities(List<String> organizations, List<String> grantedPatients) {
+    return new PatientScope(false, organizations, true, List.of(), false, grantedPatients);
+  }
 
   /** Lafia's categories of Consent. */
   public static final String CONSENT_CATEGORY_SYSTEM = "http://lafia.health/fhir/CodeSystem/consent-category";

@@ -1,0 +1,168 @@
+package org.lafia.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.lafia.TestAuth;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+
+/**
+ * Surveillance staff reach by territory. A country with two regions, each with a district and a
+ * health centre: {@code country ← r1 ← d1 ← f1} and {@code country ← r2 ← d2 ← f2}. Each centre
+ * has a patient in care there, with an observation, and sends a weekly aggregate report
+ * (MeasureReport, reporter = the centre). Officers see the aggregates of their territory and
+ * below, never names unless their role is case-level, and then only their territory's patients.
+ */
+@LafiaTest
+class TerritoryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+  @Autowired ApplicationContext context;
+  @Autowired JwtEncoder encoder;
+
+  private String run;
+  private final Map<String, String> org = new HashMap<>();
+  private final Map<String, String> patient = new HashMap<>();
+  private final Map<String, String> report = new HashMap<>();
+
+  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path.replace("|", "%7C")))
+        .header("Authorization", "Bearer " + token);
+    if (body != null) b.header("Content-Type", "application/fhir+json");
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private JsonNode ok(String method, String path, String token, String body) throws Exception {
+    HttpResponse<String> r = send(method, path, token, body);
+    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 201);
+    return JSON.readTree(r.body());
+  }
+
+  private String full() {
+    return TestAuth.fullAccess(context, port);
+  }
+
+  private String person(String role, List<String> facilities, List<String> territories) {
+    JwtClaimsSet claims = JwtClaimsSet.builder().issuer("http://lafia.test").subject(role + "-" + run).audience(List.of("lafia"))
+        .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).claim("lafia_kind", "user")
+        .claim("roles", List.of(role)).claim("facilities", facilities).claim("territories", territories).build();
+    return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+  }
+
+  private static List<String> ids(JsonNode bundle, String type) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : bundle.path("entry")) {
+      if (e.path("resource").path("resourceType").asText().equals(type)) out.add(e.path("resource").path("id").asText());
+    }
+    return out;
+  }
+
+  private void organization(String key, String parent) throws Exception {
+    String id = key + "-" + run;
+    org.put(key, id);
+    ok("PUT", "/fhir/Organization/" + id, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + id + "\",\"name\":\"" + key + "\""
+        + (parent == null ? "" : ",\"partOf\":{\"reference\":\"Organization/" + org.get(parent) + "\"}") + "}");
+  }
+
+  @BeforeEach
+  void aCountryOfTwoRegions() throws Exception {
+    run = UUID.randomUUID().toString().substring(0, 8);
+    organization("country", null);
+    for (String n : List.of("1", "2")) {
+      organization("r" + n, "country");
+      organization("d" + n, "r" + n);
+      organization("f" + n, "d" + n);
+      String p = "p" + n + "-" + run;
+      patient.put(n, p);
+      ok("PUT", "/fhir/Patient/" + p, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + p + "\",\"name\":[{\"family\":\"Cas" + run
+          + "\"}],\"managingOrganization\":{\"reference\":\"Organization/" + org.get("f" + n) + "\"}}");
+      ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+          + "\"urn:lafia:test\",\"code\":\"tdr-" + run + "\"}]},\"subject\":{\"reference\":\"Patient/" + p + "\"}}");
+      JsonNode mr = ok("POST", "/fhir/MeasureReport", full(), "{\"resourceType\":\"MeasureReport\",\"status\":\"complete\",\"type\":"
+          + "\"summary\",\"measure\":\"http://lafia.health/fhir/Measure/idsr-weekly-" + run + "\",\"period\":{\"start\":\"2026-11-16\","
+          + "\"end\":\"2026-11-22\"},\"reporter\":{\"reference\":\"Organization/" + org.get("f" + n) + "\"},\"subject\":{\"reference\":"
+          + "\"Organization/" + org.get("f" + n) + "\"},\"group\":[{\"code\":{\"text\":\"Paludisme\"},\"population\":[{\"count\":" + (10 * Integer.parseInt(n))
+          + "}]}]}");
+      report.put(n, mr.path("id").asText());
+    }
+  }
+
+  private List<String> reports(String token) throws Exception {
+    return ids(ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run, token, null), "MeasureReport");
+  }
+
+  @Test
+  void a_regional_officer_sees_the_aggregates_of_their_region_and_below_and_no_names() throws Exception {
+    String officer = person("surveillance-officer", List.of(), List.of(org.get("r1")));
+    assertThat(reports(officer)).containsExactly(report.get("1"));
+    assertThat(send("GET", "/fhir/MeasureReport/" + report.get("1"), officer, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/MeasureReport/" + report.get("2"), officer, null).statusCode()).isEqualTo(403);
+    JsonNode count = ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run + "&_summary=count", officer, null);
+    assertThat(count.path("total").asInt()).isEqualTo(1);
+    // No names: patients and their observations are out of reach, even in the officer's region.
+    assertThat(send("GET", "/fhir/Patient/" + patient.get("1"), officer, null).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run, officer, null).statusCode()).isEqualTo(403);
+    // Facilities (not patient data) are readable, to name the reporters.
+    assertThat(send("GET", "/fhir/Organization/" + org.get("f2"), officer, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void district_national_and_facility_officers_see_their_own_level() throws Exception {
+    assertThat(reports(person("surveillance-officer", List.of(), List.of(org.get("d2"))))).containsExactly(report.get("2"));
+    assertThat(reports(person("surveillance-officer", List.of(), List.of(org.get("country")))))
+        .containsExactlyInAnyOrder(report.get("1"), report.get("2"));
+    assertThat(reports(person("surveillance-officer", List.of(org.get("f1")), List.of()))).containsExactly(report.get("1"));
+    assertThat(reports(person("surveillance-officer", List.of(), List.of()))).isEmpty();
+    // A centre moved to the other district changes hands at once.
+    ok("PUT", "/fhir/Organization/" + org.get("f1"), full(), "{\"resourceType\":\"Organization\",\"id\":\"" + org.get("f1")
+        + "\",\"name\":\"f1\",\"partOf\":{\"reference\":\"Organization/" + org.get("d2") + "\"}}");
+    assertThat(reports(person("surveillance-officer", List.of(), List.of(org.get("d2")))))
+        .containsExactlyInAnyOrder(report.get("1"), report.get("2"));
+    assertThat(reports(person("surveillance-officer", List.of(), List.of(org.get("r1"))))).isEmpty();
+  }
+
+  @Test
+  void a_case_level_officer_sees_the_patients_of_their_territory_only() throws Exception {
+    String investigator = person("surveillance-case-officer", List.of(), List.of(org.get("r1")));
+    assertThat(send("GET", "/fhir/Patient/" + patient.get("1"), investigator, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/fhir/Patient/" + patient.get("2"), investigator, null).statusCode()).isEqualTo(403);
+    JsonNode obs = ok("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run + "&_total=accurate", investigator, null);
+    assertThat(obs.path("total").asInt()).isEqualTo(1);
+    assertThat(ids(ok("GET", "/fhir/Patient?family=Cas" + run, investigator, null), "Patient")).containsExactly(patient.get("1"));
+    assertThat(reports(investigator)).containsExactly(report.get("1"));
+    // Case-level reading is still surveillance, not care: no writing to the record.
+    assertThat(send("POST", "/fhir/Observation", investigator, "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
+        + "\"x\"},\"subject\":{\"reference\":\"Patient/" + patient.get("1") + "\"}}").statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void a_clinician_sees_the_reports_of_their_own_facility_and_a_system_sees_all() throws Exception {
+    assertThat(reports(person("clinician", List.of(org.get("f2")), List.of()))).containsExactly(report.get("2"));
+    assertThat(reports(full())).containsExactlyInAnyOrder(report.get("1"), report.get("2"));
+  }
+}
