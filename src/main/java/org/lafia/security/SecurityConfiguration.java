@@ -211,19 +211,25 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, UsedAssertions usedAssertions) throws Exception {
       OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
       http.securityMatcher(server.getEndpointsMatcher())
           .with(server, s -> s
               .oidc(Customizer.withDefaults())
               .clientAuthentication(c -> c.authenticationConverter(new SmartClientAssertion()).authenticationProviders(providers -> providers.forEach(p -> {
-                if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders());
+                if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders(usedAssertions));
               }))))
           .authorizeHttpRequests(a -> a.anyRequest().authenticated())
           .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
               new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
           .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()));
       return http.build();
+    }
+
+    /** Client assertions already used, shared by every node through PostgreSQL. */
+    @Bean
+    UsedAssertions usedAssertions(DataSource dataSource) {
+      return new UsedAssertions(dataSource, java.time.Clock.systemUTC());
     }
 
     @Bean
