@@ -6,7 +6,9 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -28,6 +30,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
@@ -298,6 +303,11 @@ public class SecurityConfiguration {
       return new SystemClients(clients, props.systemTokenTtl());
     }
 
+    @Bean
+    WebClients webClients(RegisteredClientRepository clients, PasswordEncoder passwords, SecurityProperties props) {
+      return new WebClients(clients, passwords, props);
+    }
+
     /** Access tokens name this API as audience and say who: a system, or a person with roles and attachments. */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SecurityProperties props, Accounts accounts) {
@@ -306,22 +316,31 @@ public class SecurityConfiguration {
         boolean access = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
         boolean id = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
         if (!access && !id) return;
-        if (access) context.getClaims().audience(List.of(props.audience())).claim("lafia_kind", system ? "system" : "user");
+        // Claims as ArrayLists: the authorization server keeps them as JSON with their types and, on
+        // refresh or revocation, reads back only allow-listed ones (not List.of's immutable lists).
+        if (access) context.getClaims().audience(new ArrayList<>(List.of(props.audience()))).claim("lafia_kind", system ? "system" : "user");
         if (system) return;
-        accounts.find(context.getPrincipal().getName()).ifPresent(a -> context.getClaims()
+        Optional<Accounts.Account> account = accounts.find(context.getPrincipal().getName());
+        // A refresh token outlives the sign-in: an account disabled (or removed) since gets no new token.
+        if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+            && account.filter(Accounts.Account::enabled).isEmpty()) {
+          throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+              "Ce compte n'est plus actif. / This account is no longer active.", null));
+        }
+        account.ifPresent(a -> context.getClaims()
             .claim("name", a.displayName())
-            .claim("roles", a.roles())
-            .claim("facilities", a.facilities())
-            .claim("territories", a.territories()));
+            .claim("roles", new ArrayList<>(a.roles()))
+            .claim("facilities", new ArrayList<>(a.facilities()))
+            .claim("territories", new ArrayList<>(a.territories())));
       };
     }
 
     /** The documented demo accounts, when asked for (./run.sh does). */
     @Bean
     org.springframework.boot.ApplicationRunner demoAccounts(SecurityProperties props, Accounts accounts, SystemClients clients,
-        org.lafia.platform.DatabaseProperties db) {
+        WebClients webClients, org.lafia.platform.DatabaseProperties db) {
       return args -> {
-        if (props.demoAccounts()) DemoAccounts.ensure(accounts, clients, java.nio.file.Path.of(db.dataDir()));
+        if (props.demoAccounts()) DemoAccounts.ensure(accounts, clients, webClients, props, java.nio.file.Path.of(db.dataDir()));
       };
     }
 
