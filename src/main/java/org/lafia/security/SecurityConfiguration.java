@@ -14,15 +14,18 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.lafia.fhir.spi.AccessPolicy;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -54,6 +57,8 @@ import org.springframework.security.oauth2.server.authorization.client.JdbcRegis
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
@@ -62,6 +67,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -216,11 +222,12 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http, UsedAssertions usedAssertions) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, UsedAssertions usedAssertions, ApplicationEventPublisher events)
+        throws Exception {
       OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
       http.securityMatcher(server.getEndpointsMatcher())
           .with(server, s -> s
-              .oidc(Customizer.withDefaults())
+              .oidc(o -> o.logoutEndpoint(l -> l.logoutResponseHandler(rpInitiatedLogout(events))))
               .clientAuthentication(c -> c.authenticationConverter(new SmartClientAssertion()).authenticationProviders(providers -> providers.forEach(p -> {
                 if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders(usedAssertions));
               }))))
@@ -229,6 +236,23 @@ public class SecurityConfiguration {
               new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
           .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()));
       return http.build();
+    }
+
+    /**
+     * OpenID Connect RP-initiated logout ({@code /connect/logout}) ends the session as the console's
+     * {@code POST /logout} does, and, like it, announces the sign-out (the audit trail records it).
+     */
+    private static OidcLogoutAuthenticationSuccessHandler rpInitiatedLogout(ApplicationEventPublisher events) {
+      OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
+      SecurityContextLogoutHandler endSession = new SecurityContextLogoutHandler();
+      handler.setLogoutHandler((request, response, authentication) -> {
+        if (authentication instanceof OidcLogoutAuthenticationToken logout && logout.isPrincipalAuthenticated()) {
+          Authentication person = (Authentication) logout.getPrincipal();
+          endSession.logout(request, response, person);
+          events.publishEvent(new LogoutSuccessEvent(person));
+        }
+      });
+      return handler;
     }
 
     /** Client assertions already used, shared by every node through PostgreSQL. */

@@ -24,7 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Refresh tokens of a confidential web application (the demo EMR client), their rotation and
- * revocation, over real HTTP with a browser's cookies.
+ * revocation, and the two ways a person signs out (the console's form, OpenID Connect
+ * RP-initiated logout), over real HTTP with a browser's cookies.
  */
 @LafiaTest
 class RefreshAndLogoutTest {
@@ -75,6 +76,11 @@ class RefreshAndLogoutTest {
     String login = "clin-" + UUID.randomUUID().toString().substring(0, 8);
     accounts.save(login, "Yawa Clinicienne", PASSWORD, List.of("clinician"), List.of("fac-1"), List.of());
     return login;
+  }
+
+  private List<String> signOuts(String login) {
+    return new JdbcTemplate(dataSource).queryForList(
+        "select subtype from audit_event where subtype = 'logout' and agent = ?", String.class, login);
   }
 
   @Test
@@ -141,5 +147,46 @@ class RefreshAndLogoutTest {
     HttpResponse<String> r = refresh(emr, refreshToken);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(error(r)).isEqualTo("invalid_grant");
+  }
+
+  @Test
+  void signing_out_of_the_console_ends_the_session_and_needs_the_csrf_token() throws Exception {
+    String login = newClinician();
+    SignIn browser = new SignIn(port, CONSOLE_CALLBACK);
+    tokens(browser.as(login, PASSWORD, null));
+    assertThat(browser.authorizeAgain()).as("signed in: straight back with a code").startsWith(CONSOLE_CALLBACK + "?code=");
+
+    // A sign-out without the CSRF token (a forged cross-site form) is refused and changes nothing.
+    assertThat(browser.post("/logout", "").statusCode()).isEqualTo(403);
+    assertThat(browser.authorizeAgain()).startsWith(CONSOLE_CALLBACK + "?code=");
+
+    HttpResponse<String> out = browser.post("/logout", "_csrf=" + SignIn.enc(browser.csrf()));
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(SignIn.location(out)).endsWith("/login?logout");
+    assertThat(browser.get(browser.base + "/login?logout").body()).contains("Vous êtes déconnecté");
+    assertThat(browser.authorizeAgain()).as("signed out: back to the sign-in page").endsWith("/login");
+    assertThat(signOuts(login)).hasSize(1);
+  }
+
+  @Test
+  void openid_connect_rp_initiated_logout_ends_the_session_and_returns_to_the_application() throws Exception {
+    String login = newClinician();
+    SignIn browser = new SignIn(port, CONSOLE_CALLBACK);
+    String idToken = tokens(browser.as(login, PASSWORD, null)).path("id_token").asText();
+    String back = "http://lafia.test/login?logout";
+
+    // An ID token this server did not issue is refused, without a stack trace, and the session stays.
+    String forgedToken = idToken.substring(0, idToken.lastIndexOf('.')) + ".forged";
+    HttpResponse<String> forged = browser.get(browser.base + "/connect/logout?id_token_hint=" + SignIn.enc(forgedToken));
+    assertThat(forged.statusCode()).isEqualTo(400);
+    assertThat(forged.body()).doesNotContain("Exception").doesNotContain("at org.");
+    assertThat(browser.authorizeAgain()).startsWith(CONSOLE_CALLBACK + "?code=");
+
+    HttpResponse<String> out = browser.get(browser.base + "/connect/logout?id_token_hint=" + SignIn.enc(idToken)
+        + "&post_logout_redirect_uri=" + SignIn.enc(back) + "&state=st-42");
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(SignIn.location(out)).isEqualTo(back + "&state=st-42");
+    assertThat(browser.authorizeAgain()).endsWith("/login");
+    assertThat(signOuts(login)).hasSize(1);
   }
 }
