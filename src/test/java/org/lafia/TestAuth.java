@@ -67,15 +67,24 @@ public final class TestAuth {
   /** POSTs a client-credentials request with a signed assertion; returns the JSON answer (token or error). */
   public static JsonNode requestToken(ApplicationContext ctx, int port, String clientId, RSAKey key, String scope) {
     String issuer = ctx.getEnvironment().getProperty("lafia.security.issuer");
+    HttpResponse<String> r = postAssertion(port, assertion(clientId, issuer + "/oauth2/token", key), scope);
+    try {
+      return JSON.readTree(r.body().isEmpty() ? "{\"status\":" + r.statusCode() + "}" : r.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** POSTs a client-credentials request with this very assertion; returns the raw answer. */
+  public static HttpResponse<String> postAssertion(int port, String assertion, String scope) {
     String form = "grant_type=client_credentials"
         + "&client_assertion_type=" + enc("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-        + "&client_assertion=" + enc(assertion(clientId, issuer + "/oauth2/token", key))
+        + "&client_assertion=" + enc(assertion)
         + (scope == null ? "" : "&scope=" + enc(scope));
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(r.body().isEmpty() ? "{\"status\":" + r.statusCode() + "}" : r.body());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -83,10 +92,15 @@ public final class TestAuth {
 
   /** A SMART client assertion: iss = sub = client id, aud = the token endpoint, five minutes, fresh jti. */
   public static String assertion(String clientId, String audience, RSAKey key) {
+    return assertion(clientId, audience, key, UUID.randomUUID().toString(), Instant.now().plusSeconds(300));
+  }
+
+  /** A SMART client assertion with this jti (none if null) and expiry. */
+  public static String assertion(String clientId, String audience, RSAKey key, String jti, Instant expires) {
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID(key.getKeyID()).build(),
           new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
-              .jwtID(UUID.randomUUID().toString()).expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+              .jwtID(jti).expirationTime(Date.from(expires)).build());
       jwt.sign(new RSASSASigner(key));
       return jwt.serialize();
     } catch (JOSEException e) {

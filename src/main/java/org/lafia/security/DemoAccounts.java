@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The documented demo accounts (README, "Demo accounts"), created when
  * {@code lafia.security.demo-accounts} is on and they do not exist yet: one person per role, all
- * with the same password, and a system client whose private key is written into the data
- * directory. Never turned on in production: anyone who reads the README knows these passwords.
+ * with the same password, a system client whose private key is written into the data
+ * directory, and a web application (a facility EMR) with a documented secret. Never turned on in
+ * production: anyone who reads the README knows these passwords.
  */
 final class DemoAccounts {
   private static final Logger log = LoggerFactory.getLogger(DemoAccounts.class);
@@ -26,6 +27,12 @@ final class DemoAccounts {
   /** The demo administrators' TOTP secret, to load into an authenticator app (base32). */
   static final String TOTP_SECRET = "LAFIADEMOTOTPLAFIADEMOTOTPLAFIA2";
   static final String SYSTEM_CLIENT = "lafia-demo-system";
+  /** A facility EMR's web application: a confidential client, with refresh tokens. */
+  static final String WEB_CLIENT = "lafia-dossier-demo";
+  /** Its secret unless {@code lafia.security.demo-client-secret} says otherwise; published in the README. */
+  static final String WEB_CLIENT_SECRET = "Lafia-Dossier-Demo-2026";
+  /** Loopback: any port is accepted (RFC 8252), for an EMR tried out on the same machine. */
+  static final String WEB_CLIENT_REDIRECT = "http://127.0.0.1/callback";
 
   private record Person(String login, String name, String role, List<String> facilities, List<String> territories) {}
 
@@ -42,7 +49,7 @@ final class DemoAccounts {
 
   private DemoAccounts() {}
 
-  static void ensure(Accounts accounts, SystemClients clients, Path dataDir) {
+  static void ensure(Accounts accounts, SystemClients clients, WebClients webClients, SecurityProperties props, Path dataDir) {
     for (Person p : PEOPLE) {
       if (accounts.find(p.login()).isPresent()) continue;
       accounts.save(p.login(), p.name(), PASSWORD, List.of(p.role()), p.facilities(), p.territories());
@@ -71,6 +78,9 @@ final class DemoAccounts {
     } catch (JOSEException | java.text.ParseException e) {
       throw new IllegalStateException("Could not make the demo system client's key", e);
     }
+    webClients.register(WEB_CLIENT, "Dossier patient (démo)",
+        props.demoClientSecret() != null ? props.demoClientSecret() : WEB_CLIENT_SECRET,
+        List.of(WEB_CLIENT_REDIRECT), List.of(props.issuer() + "/login?logout"));
     log.warn("Demo accounts are on (lafia.security.demo-accounts): their passwords are published in the README."
         + " Never use them with real patient data.");
   }

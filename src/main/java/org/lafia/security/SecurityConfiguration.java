@@ -6,21 +6,26 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.lafia.fhir.spi.AccessPolicy;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.event.LogoutSuccessEvent;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -28,6 +33,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
@@ -49,6 +57,8 @@ import org.springframework.security.oauth2.server.authorization.client.JdbcRegis
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
@@ -57,6 +67,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -211,19 +222,43 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, UsedAssertions usedAssertions, ApplicationEventPublisher events)
+        throws Exception {
       OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
       http.securityMatcher(server.getEndpointsMatcher())
           .with(server, s -> s
-              .oidc(Customizer.withDefaults())
+              .oidc(o -> o.logoutEndpoint(l -> l.logoutResponseHandler(rpInitiatedLogout(events))))
               .clientAuthentication(c -> c.authenticationConverter(new SmartClientAssertion()).authenticationProviders(providers -> providers.forEach(p -> {
-                if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders());
+                if (p instanceof JwtClientAssertionAuthenticationProvider jwt) jwt.setJwtDecoderFactory(SystemClients.assertionDecoders(usedAssertions));
               }))))
           .authorizeHttpRequests(a -> a.anyRequest().authenticated())
           .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
               new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
           .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()));
       return http.build();
+    }
+
+    /**
+     * OpenID Connect RP-initiated logout ({@code /connect/logout}) ends the session as the console's
+     * {@code POST /logout} does, and, like it, announces the sign-out (the audit trail records it).
+     */
+    private static OidcLogoutAuthenticationSuccessHandler rpInitiatedLogout(ApplicationEventPublisher events) {
+      OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
+      SecurityContextLogoutHandler endSession = new SecurityContextLogoutHandler();
+      handler.setLogoutHandler((request, response, authentication) -> {
+        if (authentication instanceof OidcLogoutAuthenticationToken logout && logout.isPrincipalAuthenticated()) {
+          Authentication person = (Authentication) logout.getPrincipal();
+          endSession.logout(request, response, person);
+          events.publishEvent(new LogoutSuccessEvent(person));
+        }
+      });
+      return handler;
+    }
+
+    /** Client assertions already used, shared by every node through PostgreSQL. */
+    @Bean
+    UsedAssertions usedAssertions(DataSource dataSource) {
+      return new UsedAssertions(dataSource, java.time.Clock.systemUTC());
     }
 
     @Bean
@@ -292,6 +327,11 @@ public class SecurityConfiguration {
       return new SystemClients(clients, props.systemTokenTtl());
     }
 
+    @Bean
+    WebClients webClients(RegisteredClientRepository clients, PasswordEncoder passwords, SecurityProperties props) {
+      return new WebClients(clients, passwords, props);
+    }
+
     /** Access tokens name this API as audience and say who: a system, or a person with roles and attachments. */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SecurityProperties props, Accounts accounts) {
@@ -300,22 +340,31 @@ public class SecurityConfiguration {
         boolean access = OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType());
         boolean id = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
         if (!access && !id) return;
-        if (access) context.getClaims().audience(List.of(props.audience())).claim("lafia_kind", system ? "system" : "user");
+        // Claims as ArrayLists: the authorization server keeps them as JSON with their types and, on
+        // refresh or revocation, reads back only allow-listed ones (not List.of's immutable lists).
+        if (access) context.getClaims().audience(new ArrayList<>(List.of(props.audience()))).claim("lafia_kind", system ? "system" : "user");
         if (system) return;
-        accounts.find(context.getPrincipal().getName()).ifPresent(a -> context.getClaims()
+        Optional<Accounts.Account> account = accounts.find(context.getPrincipal().getName());
+        // A refresh token outlives the sign-in: an account disabled (or removed) since gets no new token.
+        if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())
+            && account.filter(Accounts.Account::enabled).isEmpty()) {
+          throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+              "Ce compte n'est plus actif. / This account is no longer active.", null));
+        }
+        account.ifPresent(a -> context.getClaims()
             .claim("name", a.displayName())
-            .claim("roles", a.roles())
-            .claim("facilities", a.facilities())
-            .claim("territories", a.territories()));
+            .claim("roles", new ArrayList<>(a.roles()))
+            .claim("facilities", new ArrayList<>(a.facilities()))
+            .claim("territories", new ArrayList<>(a.territories())));
       };
     }
 
     /** The documented demo accounts, when asked for (./run.sh does). */
     @Bean
     org.springframework.boot.ApplicationRunner demoAccounts(SecurityProperties props, Accounts accounts, SystemClients clients,
-        org.lafia.platform.DatabaseProperties db) {
+        WebClients webClients, org.lafia.platform.DatabaseProperties db) {
       return args -> {
-        if (props.demoAccounts()) DemoAccounts.ensure(accounts, clients, java.nio.file.Path.of(db.dataDir()));
+        if (props.demoAccounts()) DemoAccounts.ensure(accounts, clients, webClients, props, java.nio.file.Path.of(db.dataDir()));
       };
     }
 

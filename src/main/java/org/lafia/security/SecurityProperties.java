@@ -14,11 +14,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     the built-in authorization server is off and tokens of that issuer are accepted instead
  * @param accessTokenTtl lifetime of a person's access token
  * @param systemTokenTtl lifetime of a system client's access token (SMART advises at most 5 min)
- * @param refreshTokenTtl lifetime of a person's refresh token
+ * @param refreshTokenTtl lifetime of a person's refresh token (web applications with a secret); each
+ *     refresh gives a new one, and the one used is then refused (rotation)
  * @param keyRotation age at which a new signing key replaces the current one
  * @param maxFailedLogins consecutive failed sign-ins that lock an account
  * @param lockout how long a locked account stays locked
- * @param demoAccounts create the documented demo accounts and demo system client (never in production)
+ * @param demoAccounts create the documented demo accounts, demo system client and demo web application
+ *     (never in production)
+ * @param demoClientSecret the demo web application's secret; blank = the one published in the README
  * @param consoleRedirectUris where the console client may be sent back after sign-in
  * @param claims where roles, facilities and territories are read in an external issuer's tokens
  * @param signInRatePerMinute sign-in attempts and token requests accepted per client address and minute, per node
@@ -27,7 +30,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record SecurityProperties(
     String issuer, String audience, String externalIssuerUri, Duration accessTokenTtl, Duration systemTokenTtl,
     Duration refreshTokenTtl, Duration keyRotation, Integer maxFailedLogins, Duration lockout, Boolean demoAccounts,
-    List<String> consoleRedirectUris, Claims claims, Integer signInRatePerMinute) {
+    String demoClientSecret, List<String> consoleRedirectUris, Claims claims, Integer signInRatePerMinute) {
 
   public SecurityProperties {
     if (issuer == null || issuer.isBlank()) issuer = "http://localhost:8080";
@@ -41,6 +44,7 @@ public record SecurityProperties(
     if (maxFailedLogins == null || maxFailedLogins < 1) maxFailedLogins = 5;
     if (lockout == null) lockout = Duration.ofMinutes(15);
     if (demoAccounts == null) demoAccounts = false;
+    if (demoClientSecret != null && demoClientSecret.isBlank()) demoClientSecret = null;
     if (consoleRedirectUris == null || consoleRedirectUris.isEmpty()) {
       consoleRedirectUris = List.of(issuer + "/console/callback");
     }

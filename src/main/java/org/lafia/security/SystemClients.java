@@ -68,10 +68,12 @@ public final class SystemClients {
 
   /**
    * Verifies client assertions against the JWKS registered with the client (the default factory
-   * only knows JWKS URLs), with Spring Authorization Server's checks of iss, sub, aud and expiry.
+   * only knows JWKS URLs), with Spring Authorization Server's checks of iss, sub, aud and expiry
+   * and ours: a jti, at most five minutes to live, never used before ({@link UsedAssertions}).
    */
-  static JwtDecoderFactory<RegisteredClient> assertionDecoders() {
+  static JwtDecoderFactory<RegisteredClient> assertionDecoders(UsedAssertions used) {
     JwtClientAssertionDecoderFactory byUrl = new JwtClientAssertionDecoderFactory();
+    byUrl.setJwtValidatorFactory(used::validator);
     return client -> {
       String jwks = client.getClientSettings().getSetting(JWKS_SETTING);
       if (jwks == null) return byUrl.createDecoder(client);
@@ -82,7 +84,7 @@ public final class SystemClients {
         throw new IllegalStateException("The registered JWKS of " + client.getClientId() + " cannot be read", e);
       }
       NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-      decoder.setJwtValidator(JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(client));
+      decoder.setJwtValidator(used.validator(client));
       return decoder;
     };
   }
