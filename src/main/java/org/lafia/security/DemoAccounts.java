@@ -42,6 +42,7 @@ final class DemoAccounts {
       new Person("specialiste", "Pr Yasmina El Idrissi", "specialist", List.of("demo-facility-2"), List.of()),
       new Person("pharmacien", "Komla Agbeko", "pharmacist", List.of("demo-facility-1"), List.of()),
       new Person("epidemiologiste", "Essi Kodjo", "surveillance-officer", List.of(), List.of("demo-region-1")),
+      new Person("investigateur", "Yaovi Adjo", "surveillance-case-officer", List.of(), List.of("demo-district-1")),
       new Person("gestionnaire", "Mawuli Dossou", "data-manager", List.of(), List.of("demo-country")),
       new Person("registre", "Abla Mensah", "registry-steward", List.of(), List.of("demo-country")),
       new Person("admin", "Administrateur national", "national-admin", List.of(), List.of("demo-country")),
