@@ -40,6 +40,8 @@ final class SigningKeys {
   private final Duration keep;
 
   private volatile List<RSAKey> keys = List.of(); // newest first
+  /** The same keys' public halves as Java keys, by key id: converted once per reload, not for every token checked. */
+  private volatile java.util.Map<String, java.security.Key> publicKeys = java.util.Map.of();
   private volatile Instant loaded = Instant.EPOCH;
   private volatile Instant lastMissReload = Instant.EPOCH;
 
@@ -61,6 +63,27 @@ final class SigningKeys {
         found = select(selector, keys);
       }
       return found;
+    };
+  }
+
+  /**
+   * Chooses the key that verifies a token: the one its header names (RS256 only), reloading the
+   * table at most every 5 seconds when it names a key this node does not know yet (another
+   * node's rotation).
+   */
+  com.nimbusds.jose.proc.JWSKeySelector<SecurityContext> verificationKeySelector() {
+    return (header, context) -> {
+      if (!com.nimbusds.jose.JWSAlgorithm.RS256.equals(header.getAlgorithm())) return List.of();
+      all(); // the periodic reload
+      String kid = header.getKeyID();
+      if (kid == null) return List.copyOf(publicKeys.values());
+      java.security.Key key = publicKeys.get(kid);
+      if (key == null && Instant.now().isAfter(lastMissReload.plusSeconds(5))) {
+        lastMissReload = Instant.now();
+        reload();
+        key = publicKeys.get(kid);
+      }
+      return key == null ? List.of() : List.of(key);
     };
   }
 
@@ -115,6 +138,15 @@ final class SigningKeys {
         throw new IllegalStateException("A stored signing key cannot be read", e);
       }
     });
+    java.util.Map<String, java.security.Key> pub = new java.util.HashMap<>();
+    for (RSAKey k : fresh) {
+      try {
+        pub.put(k.getKeyID(), k.toRSAPublicKey());
+      } catch (JOSEException e) {
+        throw new IllegalStateException("A stored signing key cannot be read", e);
+      }
+    }
+    publicKeys = java.util.Map.copyOf(pub);
     keys = List.copyOf(fresh);
     loaded = Instant.now();
   }
