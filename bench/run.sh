@@ -17,6 +17,11 @@
 #   --mem-interval S         seconds between proc-mem.sh samples during ingest (default 5)
 #   --server-arg ARG         extra Lafia argument, repeatable (e.g. --lafia.fhir.max-body-bytes=134217728)
 #   --keep                   keep the temporary jar + data directory
+#   --jar FILE               measure this jar instead of target/lafia.jar (e.g. an older commit's)
+#   --no-auth                the jar predates the security issue: no tokens, no clinician
+#   --search-warmup N        unmeasured requests per query before the measured searches (default
+#                            200): on 2 cores the JIT otherwise compiles the search paths while
+#                            they are measured (0 = the harness's own 10 only)
 # Environment: LAFIA_JAVA_OPTS (default "-Xmx640m -XX:+UseParallelGC") for the Lafia JVM.
 set -euo pipefail
 
@@ -26,7 +31,7 @@ FBDIR="$TOOLS/fhirbench"
 
 SIZE=reference; SECS=300; SEQ_LIMIT=half; PORT=18080; PGPORT=15432
 CACHE="${HOME}/.cache/lafia-bench"; COPY_VARIANTS="heap pk pk_gin"; MEM_INTERVAL=5; KEEP=0
-SERVER_ARGS=()
+SERVER_ARGS=(); JAR=""; NO_AUTH=0; SEARCH_WARMUP=200
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) SIZE="$2"; shift 2;;
@@ -39,6 +44,9 @@ while [[ $# -gt 0 ]]; do
     --mem-interval) MEM_INTERVAL="$2"; shift 2;;
     --server-arg) SERVER_ARGS+=("$2"); shift 2;;
     --keep) KEEP=1; shift;;
+    --jar) JAR="$2"; shift 2;;
+    --no-auth) NO_AUTH=1; shift;;
+    --search-warmup) SEARCH_WARMUP="$2"; shift 2;;
     -h|--help) sed -n '2,19p' "$0"; exit 0;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2;;
   esac
@@ -119,14 +127,19 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. jar, data set, data dir
-if [[ ! -f "$ROOT/target/lafia.jar" ]]; then
-  log "building target/lafia.jar"
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package)
-fi
-cp "$ROOT/target/lafia.jar" "$RUN/lafia.jar"
-JAR_INFO="jar built $(date -r "$ROOT/target/lafia.jar" '+%F %T %Z'); git HEAD at run time: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=format:'%F %T' 2>/dev/null)"
-if [[ -n "$(cd "$ROOT" && find src pom.xml -newer target/lafia.jar -print -quit 2>/dev/null)" ]]; then
-  JAR_INFO+="; WARNING: sources are newer than the jar (delete target/lafia.jar or rebuild to measure them)"
+if [[ -n "$JAR" ]]; then
+  cp "$JAR" "$RUN/lafia.jar"
+  JAR_INFO="jar $JAR ($(date -r "$JAR" '+%F %T %Z'))$([[ $NO_AUTH == 1 ]] && echo ', no authentication (before the security issue)')"
+else
+  if [[ ! -f "$ROOT/target/lafia.jar" ]]; then
+    log "building target/lafia.jar"
+    (cd "$ROOT" && mvn -B -q -ntp -DskipTests package)
+  fi
+  cp "$ROOT/target/lafia.jar" "$RUN/lafia.jar"
+  JAR_INFO="jar built $(date -r "$ROOT/target/lafia.jar" '+%F %T %Z'); git HEAD at run time: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=format:'%F %T' 2>/dev/null)"
+  if [[ -n "$(cd "$ROOT" && find src pom.xml -newer target/lafia.jar -print -quit 2>/dev/null)" ]]; then
+    JAR_INFO+="; WARNING: sources are newer than the jar (delete target/lafia.jar or rebuild to measure them)"
+  fi
 fi
 
 SET="$CACHE/synthea-p$POP-s$SEED"
@@ -187,8 +200,12 @@ done
 PGPID=$(head -1 "$DATADIR/pg/postmaster.pid")
 # Ingest and searches run as the demo system client (system/*.cruds), with a token from the
 # server's own token command (valid for the whole run).
-LAFIA_BEARER=$(LAFIA_ISSUER="http://127.0.0.1:$PORT" java -jar "$RUN/lafia.jar" token --client lafia-demo-system --ttl 6h \
-  --data-dir "$DATADIR" 2>"$OUT/token.log") || { log "no access token; see $OUT/token.log"; exit 1; }
+if [[ $NO_AUTH == 1 ]]; then
+  LAFIA_BEARER=""
+else
+  LAFIA_BEARER=$(LAFIA_ISSUER="http://127.0.0.1:$PORT" java -jar "$RUN/lafia.jar" token --client lafia-demo-system --ttl 6h \
+    --data-dir "$DATADIR" 2>"$OUT/token.log") || { log "no access token; see $OUT/token.log"; exit 1; }
+fi
 export LAFIA_BEARER
 PIDS="$JPID $PGPID"
 echo "startup_s=$STARTUP java_pid=$JPID postmaster_pid=$PGPID" | tee "$OUT/startup.txt"
@@ -250,7 +267,9 @@ echo "settle_s=$SETTLE_S autovacuum_quiet=$([[ $quiet -ge 2 ]] && echo yes || ec
 # organisations with the most encounters (a large hospital group): most patients are in care
 # there, every search pays the care-relationship filter, every access is audited.
 # SEARCH_AS=system keeps the system client.
-if [[ "${SEARCH_AS:-clinician}" == clinician ]]; then
+if [[ $NO_AUTH == 1 ]]; then
+  echo "search_as=anonymous (no authentication)" | tee -a "$OUT/settle.txt"
+elif [[ "${SEARCH_AS:-clinician}" == clinician ]]; then
   psql "$PGURI" -qAt -c "insert into sec_user (login, display_name, password_hash, roles, facilities)
     select 'bench-clinicien', 'Clinicien du banc', '{noop}unusable', '{clinician}', coalesce(array_agg(res_id), '{}')
     from (select o.res_id from fhir_sp_ref x join fhir_resource e on e.pid = x.pid and e.res_type = 'Encounter'
@@ -270,6 +289,15 @@ if [[ "${SEARCH_AS:-clinician}" == clinician ]]; then
 else
   echo "search_as=system" | tee -a "$OUT/settle.txt"
 fi
+# A long-running server has compiled its search paths long ago; a freshly started one compiles
+# them while they are measured, which on 2 cores doubles the latencies. So a warm-up pass first,
+# unmeasured (the same queries, the same user), unless --search-warmup 0.
+if [[ "$SEARCH_WARMUP" -gt 0 ]]; then
+  log "search warm-up: $SEARCH_WARMUP requests per query, not measured"
+  "${FB[@]}" search --base "$BASE" --n "$SEARCH_WARMUP" --warmup 10 --concurrency 1 --out "$OUT/search-warmup.tsv" \
+    >"$OUT/search-warmup.log" 2>&1 || true
+fi
+echo "search_warmup_requests_per_query=$SEARCH_WARMUP" | tee -a "$OUT/settle.txt"
 for c in 1 4; do
   log "search, $c client(s): 200 requests per query after 10 warm-up"
   measured "$OUT/search-c$c.log" "$PIDS" "${FB[@]}" search --base "$BASE" --n 200 --warmup 10 --concurrency "$c" \

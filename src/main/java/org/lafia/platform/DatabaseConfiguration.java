@@ -118,10 +118,9 @@ public class DatabaseConfiguration {
     // Server-side prepared statements from the first execution: the hot paths are few and repeated.
     cfg.addDataSourceProperty("prepareThreshold", "1");
     cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
-    // Search statements are prepared once and run with very different values (a patient with ten
-    // observations, a LOINC code with a million): a cached generic plan can be a thousand times
-    // slower than the plan for the actual values, so PostgreSQL plans each execution.
-    cfg.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+    // Point statements (a read by id, an audit entry, a grant lookup) keep PostgreSQL's cached
+    // plans; searches, whose values differ wildly (a patient with ten observations, a LOINC code
+    // with a million), ask for a plan per execution themselves (SearchEngine.customPlans).
     cfg.addDataSourceProperty("ApplicationName", "lafia");
     return new HikariDataSource(cfg);
   }

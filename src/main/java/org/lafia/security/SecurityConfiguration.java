@@ -288,6 +288,17 @@ public class SecurityConfiguration {
       return keys;
     }
 
+    /**
+     * The console sessions the authorization server knows (the {@code sid} of ID tokens, logout):
+     * those of Spring Session in PostgreSQL, not a list in each node's memory that would grow
+     * with every sign-in (sessions kept in PostgreSQL announce no end) and differ between nodes.
+     */
+    @Bean
+    org.springframework.security.core.session.SessionRegistry sessionRegistry(
+        org.springframework.session.FindByIndexNameSessionRepository<? extends org.springframework.session.Session> sessions) {
+      return new org.springframework.session.security.SpringSessionBackedSessionRegistry<>(sessions);
+    }
+
     /** Published at the JWKS endpoint: every key whose tokens may still be alive. */
     @Bean
     JWKSource<SecurityContext> jwkSource(SigningKeys keys) {

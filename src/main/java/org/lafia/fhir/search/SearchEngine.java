@@ -119,6 +119,36 @@ public final class SearchEngine {
    */
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
+    boolean reset = customPlans(c);
+    try {
+      return searchWithCustomPlans(c, type, params, lenient, serverBase, scope);
+    } finally {
+      if (reset) {
+        try (var st = c.createStatement()) {
+          st.execute("reset plan_cache_mode");
+        }
+      }
+    }
+  }
+
+  /**
+   * Has PostgreSQL plan each of this connection's next statements for their actual values: a
+   * search's values differ wildly (a patient with ten observations, a LOINC code with a million)
+   * and a cached generic plan can be a thousand times slower than the plan for the values at
+   * hand. Inside a transaction for that transaction only; otherwise until reset (returns true:
+   * the caller resets it), so that point statements on the same pooled connection keep their
+   * cached plans.
+   */
+  public static boolean customPlans(Connection c) throws SQLException {
+    boolean transaction = !c.getAutoCommit();
+    try (var st = c.createStatement()) {
+      st.execute(transaction ? "set local plan_cache_mode = force_custom_plan" : "set plan_cache_mode = force_custom_plan");
+    }
+    return !transaction;
+  }
+
+  private SearchResult searchWithCustomPlans(Connection c, String type, Map<String, List<String>> params,
+      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
     int count = pageSize(params);
     String totalMode = single(params, "_total");
     if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
