@@ -165,8 +165,12 @@ public final class AccessibleRecords {
         out.addAll(e.getValue());
         continue;
       }
-      Sql q = new Sql().add("select v.pid from fhir_resource v where v.pid = any(?) and ", (Object) e.getValue().toArray(Long[]::new))
-          .add(cond);
+      // One resource (a read) with a scalar parameter: PostgreSQL keeps a cached plan for that
+      // statement, where an array of unknown length makes it plan every execution again.
+      List<Long> pids = e.getValue();
+      Sql q = pids.size() == 1 ? new Sql().add("select v.pid from fhir_resource v where v.pid = ? and ", pids.get(0))
+          : new Sql().add("select v.pid from fhir_resource v where v.pid = any(?) and ", (Object) pids.toArray(Long[]::new));
+      q.add(cond);
       try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(rs.getLong(1));
       }

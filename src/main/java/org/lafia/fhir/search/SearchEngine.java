@@ -119,9 +119,11 @@ public final class SearchEngine {
    */
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
+    // The patients a search names are checked first, with a cached plan (a point query).
+    Long[] closed = scope.all() || !accessible.restricted(type) ? null : closedNamedPatients(c, type, params, serverBase, scope);
     boolean reset = customPlans(c);
     try {
-      return searchWithCustomPlans(c, type, params, lenient, serverBase, scope);
+      return searchWithCustomPlans(c, type, params, lenient, serverBase, scope, closed);
     } finally {
       if (reset) {
         try (var st = c.createStatement()) {
@@ -148,7 +150,7 @@ public final class SearchEngine {
   }
 
   private SearchResult searchWithCustomPlans(Connection c, String type, Map<String, List<String>> params,
-      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
+      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope, Long[] closed) throws SQLException {
     int count = pageSize(params);
     String totalMode = single(params, "_total");
     if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
@@ -156,7 +158,7 @@ public final class SearchEngine {
     }
     List<String> sortKeys = sortKeys(type, params);
     Query query = build(type, params, lenient, serverBase, sortKeys.isEmpty());
-    Sql restriction = restriction(c, type, params, query.pid().substring(0, query.pid().indexOf('.')), scope, serverBase);
+    Sql restriction = restriction(type, query.pid().substring(0, query.pid().indexOf('.')), scope, closed);
     if (restriction != null) query = new Query(new Sql().add(query.sql()).add(" and ").add(restriction), query.pid());
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
@@ -231,23 +233,30 @@ public final class SearchEngine {
   /**
    * The scope's condition for this search, or null when it needs none. A search that names its
    * patients ({@code Observation?patient=…}, a chart being read) has every match in their
-   * compartment: when they are all open to the caller, which one query tells, every match is
+   * compartment: when they are all open to the caller ({@code closed} empty), every match is
    * visible and the per-candidate test is left out; otherwise the named patients that are closed
    * are not tested again for each candidate.
    */
-  private Sql restriction(Connection c, String type, Map<String, List<String>> params, String alias,
-      org.lafia.fhir.spi.PatientScope scope, String serverBase) throws SQLException {
+  private Sql restriction(String type, String alias, org.lafia.fhir.spi.PatientScope scope, Long[] closed) {
     if (scope.all() || !accessible.restricted(type)) return null;
+    if (closed == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
+    if (closed.length == 0) return null; // unknown patients match nothing; known ones are all open
+    return accessible.condition(type, alias, scope, closed);
+  }
+
+  /** Of the patients the search names, the pids of those not open to the caller; null if it names none. */
+  private Long[] closedNamedPatients(Connection c, String type, Map<String, List<String>> params, String serverBase,
+      org.lafia.fhir.spi.PatientScope scope) throws SQLException {
     List<String> named = namedPatients(type, params, serverBase);
-    if (named == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
+    if (named == null || type.equals("Patient")) return null;
     List<Long> closed = new ArrayList<>();
-    Sql q = new Sql().add("select p.pid, ").add(accessible.patientOpen("p.pid", scope))
-        .add(" from fhir_resource p where p.res_type = 'Patient' and p.res_id = any(?)", (Object) named.toArray(String[]::new));
+    Sql q = new Sql().add("select p.pid, ").add(accessible.patientOpen("p.pid", scope)).add(" from fhir_resource p where p.res_type = 'Patient' and ");
+    if (named.size() == 1) q.add("p.res_id = ?", named.get(0));
+    else q.add("p.res_id = any(?)", (Object) named.toArray(String[]::new));
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) if (!rs.getBoolean(2)) closed.add(rs.getLong(1));
     }
-    if (closed.isEmpty()) return null; // unknown patients match nothing; known ones are all open
-    return accessible.condition(type, alias, scope, closed.toArray(Long[]::new));
+    return closed.toArray(Long[]::new);
   }
 
   /**
