@@ -11,9 +11,30 @@ import org.springframework.context.annotation.DependsOn;
 @Configuration(proxyBeanMethods = false)
 public class AuditConfiguration {
 
-  @Bean
+  @Bean(destroyMethod = "close")
   AuditTrail auditTrail(DataSource dataSource) {
-    return new AuditTrail(dataSource);
+    return new AuditTrail(dataSource, readEntries(dataSource));
+  }
+
+  /**
+   * A few connections of their own for the entries of reads, with asynchronous commit as their
+   * session setting: an entry is then one autocommitted INSERT, one round trip, instead of a
+   * transaction that sets it (four). Writes never use them: their entries commit with them.
+   * Null (the main pool, a transaction per entry) when the main pool is not Hikari's.
+   */
+  private static DataSource readEntries(DataSource main) {
+    if (!(main instanceof com.zaxxer.hikari.HikariDataSource hikari)) return null;
+    com.zaxxer.hikari.HikariConfig cfg = new com.zaxxer.hikari.HikariConfig();
+    cfg.setJdbcUrl(hikari.getJdbcUrl());
+    cfg.setUsername(hikari.getUsername());
+    cfg.setPassword(hikari.getPassword());
+    cfg.setPoolName("lafia-audit-reads");
+    cfg.setMaximumPoolSize(4);
+    cfg.setMinimumIdle(1);
+    cfg.addDataSourceProperty("prepareThreshold", "1");
+    cfg.addDataSourceProperty("options", "-c synchronous_commit=off");
+    cfg.addDataSourceProperty("ApplicationName", "lafia-audit");
+    return new com.zaxxer.hikari.HikariDataSource(cfg);
   }
 
   /** Outside the database, on purpose: see {@link CheckpointKey}. */

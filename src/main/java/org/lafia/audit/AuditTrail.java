@@ -21,7 +21,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * transaction's connection; reads, searches and sign-ins on a connection of their own, right
  * after they happen.
  */
-public final class AuditTrail implements AuditSink {
+public final class AuditTrail implements AuditSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   private static final String INSERT = "insert into audit_event (action, subtype, outcome, agent, agent_kind, agent_roles,"
       + " source_ip, patients, entities, query, purpose, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -30,9 +30,27 @@ public final class AuditTrail implements AuditSink {
   public record Agent(String name, char kind, List<String> roles) {}
 
   private final DataSource dataSource;
+  /** Connections whose commits are asynchronous (see AuditConfiguration), or null. */
+  private final DataSource readEntries;
 
   public AuditTrail(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  AuditTrail(DataSource dataSource, DataSource readEntries) {
     this.dataSource = dataSource;
+    this.readEntries = readEntries;
+  }
+
+  @Override
+  public void close() {
+    if (readEntries instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("Closing the audit connections: {}", e.toString());
+      }
+    }
   }
 
   @Override
@@ -55,6 +73,15 @@ public final class AuditTrail implements AuditSink {
 
   /** An entry for a given agent (sign-in events name the person before any session exists). */
   public void record(Access access, Agent agent, String purpose) {
+    if (readEntries != null) {
+      // Asynchronous commit is these connections' own setting: one autocommitted statement.
+      try (Connection c = readEntries.getConnection()) {
+        insert(c, access, agent, purpose);
+      } catch (SQLException | RuntimeException e) {
+        log.error("AUDIT ENTRY NOT RECORDED: {} {} by {} on {}", access.subtype(), access.entities(), agent.name(), access.patients(), e);
+      }
+      return;
+    }
     try (Connection c = dataSource.getConnection()) {
       // Asynchronous commit: the entry is durable within a fraction of a second (PostgreSQL's WAL
       // writer), not before the response. A read costs no disk flush of its own; only a crash of
