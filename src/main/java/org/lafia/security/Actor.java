@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.lafia.fhir.spi.AccessPolicy.Interaction;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
@@ -50,10 +49,6 @@ public record Actor(String subject, boolean system, List<String> roles, List<Str
     String subject = jwt.getSubject();
     return new Actor(subject == null ? "?" : subject, system, strings(at(jwt.getClaims(), paths.roles())),
         strings(at(jwt.getClaims(), paths.facilities())), strings(at(jwt.getClaims(), paths.territories())), scopes);
-  }
-
-  boolean may(String type, Interaction interaction) {
-    return permissions().allows(type, interaction);
   }
 
   private static Object at(Map<String, Object> claims, String path) {

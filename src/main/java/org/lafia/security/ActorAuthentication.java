@@ -19,6 +19,14 @@ final class ActorAuthentication extends JwtAuthenticationToken {
     return actor;
   }
 
+  /** The actor's permissions, parsed once per request (a search page asks for every entry). */
+  private SmartScopes permissions;
+
+  SmartScopes permissions() {
+    if (permissions == null) permissions = actor.permissions();
+    return permissions;
+  }
+
   /** The scope if this request has computed it, else null. */
   org.lafia.fhir.spi.PatientScope computedScope() {
     return scope;

@@ -69,7 +69,7 @@ final class ScopeAccessPolicy implements AccessPolicy {
   public void check(String resourceType, Interaction interaction) {
     Actor actor = current();
     if (actor == null) throw new AccessDenied("Authentication required. / Authentification requise.");
-    if (!actor.may(resourceType, interaction)) {
+    if (!permissions().allows(resourceType, interaction)) {
       String what = (resourceType.equals("*") ? "every resource type" : resourceType);
       throw new AccessDenied("Your access does not allow " + verb(interaction) + " " + what + " (scope "
           + (actor.system() ? "system/" : "user/") + resourceType + "." + interaction.letter + " needed). / Vos droits ne"
@@ -80,7 +80,12 @@ final class ScopeAccessPolicy implements AccessPolicy {
   @Override
   public boolean mayRead(String resourceType) {
     Actor actor = current();
-    return actor != null && actor.may(resourceType, Interaction.READ);
+    return actor != null && permissions().allows(resourceType, Interaction.READ);
+  }
+
+  /** The current request's permissions (its actor is known). */
+  private static SmartScopes permissions() {
+    return ((ActorAuthentication) SecurityContextHolder.getContext().getAuthentication()).permissions();
   }
 
   static Actor current() {

@@ -240,7 +240,7 @@ public final class SearchEngine {
   private Sql restriction(String type, String alias, org.lafia.fhir.spi.PatientScope scope, Long[] closed) {
     if (scope.all() || !accessible.restricted(type)) return null;
     if (closed == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
-    if (closed.length == 0) return null; // unknown patients match nothing; known ones are all open
+    if (closed.length == 0) return null; // every named patient is open: so is every match
     return accessible.condition(type, alias, scope, closed);
   }
 
@@ -250,12 +250,20 @@ public final class SearchEngine {
     List<String> named = namedPatients(type, params, serverBase);
     if (named == null || type.equals("Patient")) return null;
     List<Long> closed = new ArrayList<>();
-    Sql q = new Sql().add("select p.pid, ").add(accessible.patientOpen("p.pid", scope)).add(" from fhir_resource p where p.res_type = 'Patient' and ");
+    Set<String> found = new java.util.HashSet<>();
+    Sql q = new Sql().add("select p.pid, p.res_id, ").add(accessible.patientOpen("p.pid", scope))
+        .add(" from fhir_resource p where p.res_type = 'Patient' and ");
     if (named.size() == 1) q.add("p.res_id = ?", named.get(0));
     else q.add("p.res_id = any(?)", (Object) named.toArray(String[]::new));
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) if (!rs.getBoolean(2)) closed.add(rs.getLong(1));
+      while (rs.next()) {
+        found.add(rs.getString(2));
+        if (!rs.getBoolean(3)) closed.add(rs.getLong(1));
+      }
     }
+    // A named patient this server does not hold proves nothing about what else the matches are
+    // in the compartment of: no shortcut, every candidate is tested.
+    if (!found.containsAll(named)) return null;
     return closed.toArray(Long[]::new);
   }
 
