@@ -3,14 +3,7 @@ package org.lafia.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +15,7 @@ import org.lafia.TestAuth;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.JwsHeader;
-import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 
 /**
  * Surveillance staff reach by territory. A country with two regions, each with a district and a
@@ -37,8 +26,6 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
  */
 @LafiaTest
 class TerritoryTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
   @Autowired ApplicationContext context;
@@ -49,18 +36,16 @@ class TerritoryTest {
   private final Map<String, String> patient = new HashMap<>();
   private final Map<String, String> report = new HashMap<>();
 
+  private AsPerson as() {
+    return new AsPerson(port, encoder);
+  }
+
   private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path.replace("|", "%7C")))
-        .header("Authorization", "Bearer " + token);
-    if (body != null) b.header("Content-Type", "application/fhir+json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return as().send(method, path, token, body);
   }
 
   private JsonNode ok(String method, String path, String token, String body) throws Exception {
-    HttpResponse<String> r = send(method, path, token, body);
-    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 201);
-    return JSON.readTree(r.body());
+    return as().ok(method, path, token, body);
   }
 
   private String full() {
@@ -68,18 +53,11 @@ class TerritoryTest {
   }
 
   private String person(String role, List<String> facilities, List<String> territories) {
-    JwtClaimsSet claims = JwtClaimsSet.builder().issuer("http://lafia.test").subject(role + "-" + run).audience(List.of("lafia"))
-        .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).claim("lafia_kind", "user")
-        .claim("roles", List.of(role)).claim("facilities", facilities).claim("territories", territories).build();
-    return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+    return as().token(role + "-" + run, role, facilities, territories);
   }
 
   private static List<String> ids(JsonNode bundle, String type) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : bundle.path("entry")) {
-      if (e.path("resource").path("resourceType").asText().equals(type)) out.add(e.path("resource").path("id").asText());
-    }
-    return out;
+    return AsPerson.ids(bundle, type);
   }
 
   private void organization(String key, String parent) throws Exception {
