@@ -13,17 +13,18 @@ public class AuditConfiguration {
 
   @Bean(destroyMethod = "close")
   AuditTrail auditTrail(DataSource dataSource) {
-    return new AuditTrail(dataSource, readEntries(dataSource));
+    return new AuditTrail(readEntries(dataSource));
   }
 
   /**
    * A few connections of their own for the entries of reads, with asynchronous commit as their
    * session setting: an entry is then one autocommitted INSERT, one round trip, instead of a
    * transaction that sets it (four). Writes never use them: their entries commit with them.
-   * Null (the main pool, a transaction per entry) when the main pool is not Hikari's.
    */
-  private static DataSource readEntries(DataSource main) {
-    if (!(main instanceof com.zaxxer.hikari.HikariDataSource hikari)) return null;
+  private static com.zaxxer.hikari.HikariDataSource readEntries(DataSource main) {
+    if (!(main instanceof com.zaxxer.hikari.HikariDataSource hikari)) {
+      throw new IllegalStateException("The audit trail expects the platform's Hikari pool, not " + main.getClass().getName());
+    }
     com.zaxxer.hikari.HikariConfig cfg = new com.zaxxer.hikari.HikariConfig();
     cfg.setJdbcUrl(hikari.getJdbcUrl());
     cfg.setUsername(hikari.getUsername());

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import javax.sql.DataSource;
 import org.lafia.fhir.spi.AuditSink;
 import org.lafia.security.Actor;
 import org.slf4j.Logger;
@@ -29,28 +28,16 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
   /** Who acted, as the audit trail names them. */
   public record Agent(String name, char kind, List<String> roles) {}
 
-  private final DataSource dataSource;
-  /** Connections whose commits are asynchronous (see AuditConfiguration), or null. */
-  private final DataSource readEntries;
+  /** Connections whose commits are asynchronous by session setting (see AuditConfiguration). */
+  private final com.zaxxer.hikari.HikariDataSource readEntries;
 
-  public AuditTrail(DataSource dataSource) {
-    this(dataSource, null);
-  }
-
-  AuditTrail(DataSource dataSource, DataSource readEntries) {
-    this.dataSource = dataSource;
+  AuditTrail(com.zaxxer.hikari.HikariDataSource readEntries) {
     this.readEntries = readEntries;
   }
 
   @Override
   public void close() {
-    if (readEntries instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.warn("Closing the audit connections: {}", e.toString());
-      }
-    }
+    readEntries.close();
   }
 
   @Override
@@ -73,33 +60,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   /** An entry for a given agent (sign-in events name the person before any session exists). */
   public void record(Access access, Agent agent, String purpose) {
-    if (readEntries != null) {
-      // Asynchronous commit is these connections' own setting: one autocommitted statement.
-      try (Connection c = readEntries.getConnection()) {
-        insert(c, access, agent, purpose);
-      } catch (SQLException | RuntimeException e) {
-        log.error("AUDIT ENTRY NOT RECORDED: {} {} by {} on {}", access.subtype(), access.entities(), agent.name(), access.patients(), e);
-      }
-      return;
-    }
-    try (Connection c = dataSource.getConnection()) {
-      // Asynchronous commit: the entry is durable within a fraction of a second (PostgreSQL's WAL
-      // writer), not before the response. A read costs no disk flush of its own; only a crash of
-      // the database server in that fraction of a second could lose the entries of the last reads.
-      // Writes are never audited this way: their entry commits with them.
-      c.setAutoCommit(false);
-      try {
-        try (var st = c.createStatement()) {
-          st.execute("set local synchronous_commit = off");
-        }
-        insert(c, access, agent, purpose);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+    // Asynchronous commit is these connections' own setting: one autocommitted statement, visible
+    // at once, durable within a fraction of a second (PostgreSQL's WAL writer). Only a crash of the
+    // database server in that fraction of a second could lose the entries of the last reads;
+    // writes are never audited this way, their entry commits with them.
+    try (Connection c = readEntries.getConnection()) {
+      insert(c, access, agent, purpose);
     } catch (SQLException | RuntimeException e) {
       // The response has gone out already; the loss is logged loudly for the operators.
       log.error("AUDIT ENTRY NOT RECORDED: {} {} by {} on {}", access.subtype(), access.entities(), agent.name(), access.patients(), e);

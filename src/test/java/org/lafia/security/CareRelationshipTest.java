@@ -45,53 +45,40 @@ class CareRelationshipTest {
   private final Map<String, String> patients = new java.util.HashMap<>();
   private final Map<String, String> observations = new java.util.HashMap<>();
 
-  private AsPerson as() {
-    return new AsPerson(port, encoder);
-  }
-
-  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-    return as().send(method, path, token, body);
-  }
-
-  private JsonNode ok(String method, String path, String token, String body) throws Exception {
-    return as().ok(method, path, token, body);
-  }
-
   private String full() {
     return TestAuth.fullAccess(context, port);
   }
 
   private String person(String login, String role, String... facilities) {
-    return as().token(login, role, List.of(facilities), List.of());
+    return as.token(login, role, List.of(facilities), List.of());
   }
 
-  private static List<String> ids(JsonNode bundle, String type) {
-    return AsPerson.ids(bundle, type);
-  }
+  private AsPerson as;
 
   @BeforeEach
   void twoFacilitiesAndFourPatients() throws Exception {
+    as = new AsPerson(port, encoder);
     run = UUID.randomUUID().toString().substring(0, 8);
     facA = "fac-a-" + run;
     facB = "fac-b-" + run;
     for (String f : List.of(facA, facB)) {
-      ok("PUT", "/fhir/Organization/" + f, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + f + "\",\"name\":\"" + f + "\"}");
+      as.ok("PUT", "/fhir/Organization/" + f, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + f + "\",\"name\":\"" + f + "\"}");
     }
     for (String[] p : new String[][] {{"a", facA}, {"b", facB}, {"e", facB}, {"r", facB}}) {
       String id = p[0] + "-" + run;
-      ok("PUT", "/fhir/Patient/" + id, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"identifier\":[{\"system\":"
+      as.ok("PUT", "/fhir/Patient/" + id, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"identifier\":[{\"system\":"
           + "\"urn:lafia:test:nid\",\"value\":\"" + id + "\"}],\"name\":[{\"family\":\"Fam" + run
           + "\"}],\"managingOrganization\":{\"reference\":\"Organization/" + p[1] + "\"}}");
       patients.put(p[0], id);
-      JsonNode obs = ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
+      JsonNode obs = as.ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
           + "[{\"system\":\"urn:lafia:test\",\"code\":\"obs-" + run + "\"}]},\"subject\":{\"reference\":\"Patient/" + id + "\"}}");
       observations.put(p[0], obs.path("id").asText());
     }
     for (String p : List.of("e", "r")) {
-      ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+      as.ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
           + "\"subject\":{\"reference\":\"Patient/" + patients.get(p) + "\"},\"serviceProvider\":{\"reference\":\"Organization/" + facA + "\"}}");
     }
-    ok("POST", "/fhir/Consent", full(), "{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{\"system\":"
+    as.ok("POST", "/fhir/Consent", full(), "{\"resourceType\":\"Consent\",\"status\":\"active\",\"scope\":{\"coding\":[{\"system\":"
         + "\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},\"category\":[{\"coding\":[{\"system\":\""
         + PatientScope.CONSENT_CATEGORY_SYSTEM + "\",\"code\":\"" + PatientScope.RESTRICT_CODE + "\"}]}],\"patient\":{\"reference\":\"Patient/"
         + patients.get("r") + "\"},\"organization\":[{\"reference\":\"Organization/" + facB + "\"}],\"policyRule\":{\"text\":\"Partage restreint\"}}");
@@ -100,53 +87,53 @@ class CareRelationshipTest {
   @Test
   void a_clinician_reads_only_the_records_of_patients_in_care_at_their_facility() throws Exception {
     String dr = person("dr-a-" + run, "clinician", facA);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("a"), dr, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("e"), dr, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("b"), dr, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("r"), dr, null).statusCode()).as("consent keeps r at B").isEqualTo(403);
-    assertThat(send("GET", "/fhir/Observation/" + observations.get("a"), dr, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Observation/" + observations.get("b"), dr, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Observation/" + observations.get("b") + "/_history/1", dr, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("b") + "/_history", dr, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Patient/_history", dr, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("b") + "/$everything", dr, null).statusCode()).isEqualTo(403);
-    assertThat(ids(ok("GET", "/fhir/Patient/" + patients.get("a") + "/$everything", dr, null), "Observation"))
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("a"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("e"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("b"), dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("r"), dr, null).statusCode()).as("consent keeps r at B").isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Observation/" + observations.get("a"), dr, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Observation/" + observations.get("b"), dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Observation/" + observations.get("b") + "/_history/1", dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("b") + "/_history", dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/_history", dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("b") + "/$everything", dr, null).statusCode()).isEqualTo(403);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Patient/" + patients.get("a") + "/$everything", dr, null), "Observation"))
         .containsExactly(observations.get("a"));
     // Facilities are not patient data: a clinician sees them all.
-    assertThat(send("GET", "/fhir/Organization/" + facB, dr, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Organization/" + facB, dr, null).statusCode()).isEqualTo(200);
     // The holding facility's clinician sees r; a system sees everyone.
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("r"), person("dr-b-" + run, "clinician", facB), null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + patients.get("b"), full(), null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("r"), person("dr-b-" + run, "clinician", facB), null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("b"), full(), null).statusCode()).isEqualTo(200);
   }
 
   @Test
   void searches_count_page_include_and_chain_only_over_what_the_clinician_may_see() throws Exception {
     String dr = person("dr-a-" + run, "clinician", facA);
     String all = String.join(",", patients.values());
-    JsonNode byId = ok("GET", "/fhir/Patient?_id=" + all + "&_total=accurate", dr, null);
-    assertThat(ids(byId, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+    JsonNode byId = as.ok("GET", "/fhir/Patient?_id=" + all + "&_total=accurate", dr, null);
+    assertThat(AsPerson.ids(byId, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
     assertThat(byId.path("total").asInt()).isEqualTo(2);
-    assertThat(ok("GET", "/fhir/Patient?family=Fam" + run + "&_summary=count", dr, null).path("total").asInt()).isEqualTo(2);
+    assertThat(as.ok("GET", "/fhir/Patient?family=Fam" + run + "&_summary=count", dr, null).path("total").asInt()).isEqualTo(2);
 
     // Paging one by one: two pages, never a third, never an invisible record.
-    JsonNode page1 = ok("GET", "/fhir/Observation?code=urn:lafia:test|obs-" + run + "&_count=1&_total=accurate", dr, null);
+    JsonNode page1 = as.ok("GET", "/fhir/Observation?code=urn:lafia:test|obs-" + run + "&_count=1&_total=accurate", dr, null);
     assertThat(page1.path("total").asInt()).isEqualTo(2);
     String next = null;
     for (JsonNode l : page1.path("link")) if (l.path("relation").asText().equals("next")) next = l.path("url").asText();
     assertThat(next).isNotNull();
-    JsonNode page2 = ok("GET", next.substring(next.indexOf("/fhir/")), dr, null);
-    List<String> seen = new ArrayList<>(ids(page1, "Observation"));
-    seen.addAll(ids(page2, "Observation"));
+    JsonNode page2 = as.ok("GET", next.substring(next.indexOf("/fhir/")), dr, null);
+    List<String> seen = new ArrayList<>(AsPerson.ids(page1, "Observation"));
+    seen.addAll(AsPerson.ids(page2, "Observation"));
     assertThat(seen).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
     assertThat(page2.path("link").findValuesAsText("relation")).doesNotContain("next");
 
-    JsonNode rev = ok("GET", "/fhir/Patient?_id=" + all + "&_revinclude=Observation:subject", dr, null);
-    assertThat(ids(rev, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
-    JsonNode chained = ok("GET", "/fhir/Observation?subject:Patient.family=Fam" + run, dr, null);
-    assertThat(ids(chained, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
-    JsonNode has = ok("GET", "/fhir/Patient?_has:Observation:subject:code=urn:lafia:test|obs-" + run, dr, null);
-    assertThat(ids(has, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
-    JsonNode consents = ok("GET", "/fhir/Consent?patient=Patient/" + patients.get("r"), dr, null);
+    JsonNode rev = as.ok("GET", "/fhir/Patient?_id=" + all + "&_revinclude=Observation:subject", dr, null);
+    assertThat(AsPerson.ids(rev, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
+    JsonNode chained = as.ok("GET", "/fhir/Observation?subject:Patient.family=Fam" + run, dr, null);
+    assertThat(AsPerson.ids(chained, "Observation")).containsExactlyInAnyOrder(observations.get("a"), observations.get("e"));
+    JsonNode has = as.ok("GET", "/fhir/Patient?_has:Observation:subject:code=urn:lafia:test|obs-" + run, dr, null);
+    assertThat(AsPerson.ids(has, "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+    JsonNode consents = as.ok("GET", "/fhir/Consent?patient=Patient/" + patients.get("r"), dr, null);
     assertThat(consents.path("entry")).isEmpty();
   }
 
@@ -155,59 +142,59 @@ class CareRelationshipTest {
     String dr = person("dr-a-" + run, "clinician", facA);
     String a = patients.get("a");
     String b = patients.get("b");
-    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + a, dr, null), "Observation")).containsExactly(observations.get("a"));
-    JsonNode closed = ok("GET", "/fhir/Observation?patient=" + b + "&_total=accurate", dr, null);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?patient=" + a, dr, null), "Observation")).containsExactly(observations.get("a"));
+    JsonNode closed = as.ok("GET", "/fhir/Observation?patient=" + b + "&_total=accurate", dr, null);
     assertThat(closed.path("entry")).isEmpty();
     assertThat(closed.path("total").asInt()).isZero();
-    assertThat(ids(ok("GET", "/fhir/Observation?subject=Patient/" + b + ",Patient/" + a, dr, null), "Observation"))
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?subject=Patient/" + b + ",Patient/" + a, dr, null), "Observation"))
         .containsExactly(observations.get("a"));
-    assertThat(ok("GET", "/fhir/Observation?subject:Patient=" + b, dr, null).path("entry")).isEmpty();
-    assertThat(ok("GET", "/fhir/Observation?patient=" + b + "&_summary=count", dr, null).path("total").asInt()).isZero();
+    assertThat(as.ok("GET", "/fhir/Observation?subject:Patient=" + b, dr, null).path("entry")).isEmpty();
+    assertThat(as.ok("GET", "/fhir/Observation?patient=" + b + "&_summary=count", dr, null).path("total").asInt()).isZero();
     // b's observation that a performed (a patient measuring at home for b, say) is in a's compartment too: open.
-    JsonNode both = ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":"
+    JsonNode both = as.ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":"
         + "{\"text\":\"both\"},\"subject\":{\"reference\":\"Patient/" + b + "\"},\"performer\":[{\"reference\":\"Patient/" + a + "\"}]}");
-    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + b, dr, null), "Observation")).containsExactly(both.path("id").asText());
-    assertThat(ids(ok("GET", "/fhir/Observation?patient=unknown-" + run, dr, null), "Observation")).isEmpty();
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?patient=" + b, dr, null), "Observation")).containsExactly(both.path("id").asText());
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?patient=unknown-" + run, dr, null), "Observation")).isEmpty();
   }
 
   @Test
   void a_tele_expertise_request_opens_the_record_to_the_specialist_only_with_the_patients_consent() throws Exception {
     String facS = "fac-s-" + run;
-    ok("PUT", "/fhir/Organization/" + facS, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + facS + "\",\"name\":\"CHU\"}");
+    as.ok("PUT", "/fhir/Organization/" + facS, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + facS + "\",\"name\":\"CHU\"}");
     String specialist = person("dr-s-" + run, "specialist", facS);
     String b = patients.get("b");
     String r = patients.get("r");
     for (String p : List.of(b, r)) {
-      ok("POST", "/fhir/ServiceRequest", full(), "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\","
+      as.ok("POST", "/fhir/ServiceRequest", full(), "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\","
           + "\"category\":[{\"coding\":[{\"system\":\"" + PatientScope.REQUEST_CATEGORY_SYSTEM + "\",\"code\":\""
           + PatientScope.TELE_EXPERTISE_CODE + "\"}]}],\"code\":{\"text\":\"Avis dermatologique\"},\"subject\":{\"reference\":"
           + "\"Patient/" + p + "\"},\"performer\":[{\"reference\":\"Organization/" + facS + "\"}]}");
     }
-    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).as("no consent yet").isEqualTo(403);
-    assertThat(ok("GET", "/fhir/Observation?patient=" + b, specialist, null).path("entry")).isEmpty();
+    assertThat(as.send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).as("no consent yet").isEqualTo(403);
+    assertThat(as.ok("GET", "/fhir/Observation?patient=" + b, specialist, null).path("entry")).isEmpty();
 
     String consentId = "tele-" + run;
     String consent = "{\"resourceType\":\"Consent\",\"id\":\"" + consentId + "\",\"status\":\"%s\",\"scope\":{\"coding\":[{"
         + "\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"patient-privacy\"}]},\"category\":[{"
         + "\"coding\":[{\"system\":\"" + PatientScope.CONSENT_CATEGORY_SYSTEM + "\",\"code\":\"" + PatientScope.TELE_EXPERTISE_CODE
         + "\"}]}],\"patient\":{\"reference\":\"Patient/%s\"},\"policyRule\":{\"text\":\"Télé-expertise\"}}";
-    ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "active", b));
-    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(200);
-    assertThat(ids(ok("GET", "/fhir/Observation?patient=" + b, specialist, null), "Observation")).containsExactly(observations.get("b"));
+    as.ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "active", b));
+    assertThat(as.send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(200);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?patient=" + b, specialist, null), "Observation")).containsExactly(observations.get("b"));
     // Other facilities' staff still do not see b; the consent opens it to the requested specialist only.
-    assertThat(send("GET", "/fhir/Patient/" + b, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + b, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
 
     // Withdrawn: closed again at once, and the change is in the audit trail.
-    ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "inactive", b));
-    assertThat(send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(403);
+    as.ok("PUT", "/fhir/Consent/" + consentId, full(), String.format(consent, "inactive", b));
+    assertThat(as.send("GET", "/fhir/Patient/" + b, specialist, null).statusCode()).isEqualTo(403);
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     assertThat(jdbc.queryForObject("select count(*) from audit_event where ? = any(entities) and action in ('C', 'U')", Integer.class,
         "Consent/" + consentId)).isEqualTo(2);
 
     // A patient who keeps their record to B may still consent to tele-expertise: the specialist sees it, A does not.
-    ok("PUT", "/fhir/Consent/" + consentId + "-r", full(), String.format(consent.replace(consentId, consentId + "-r"), "active", r));
-    assertThat(send("GET", "/fhir/Patient/" + r, specialist, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + r, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
+    as.ok("PUT", "/fhir/Consent/" + consentId + "-r", full(), String.format(consent.replace(consentId, consentId + "-r"), "active", r));
+    assertThat(as.send("GET", "/fhir/Patient/" + r, specialist, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + r, person("dr-a-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
   }
 
   @Test
@@ -215,20 +202,20 @@ class CareRelationshipTest {
     String dr = person("dr-a-" + run, "clinician", facA);
     String tx = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"Patient/"
         + patients.get("a") + "\"}},{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + patients.get("b") + "\"}}]}";
-    assertThat(send("POST", "/fhir", dr, tx).statusCode()).isEqualTo(403);
-    JsonNode batch = ok("POST", "/fhir", dr, tx.replace("\"transaction\"", "\"batch\""));
+    assertThat(as.send("POST", "/fhir", dr, tx).statusCode()).isEqualTo(403);
+    JsonNode batch = as.ok("POST", "/fhir", dr, tx.replace("\"transaction\"", "\"batch\""));
     assertThat(batch.path("entry").get(0).path("response").path("status").asText()).startsWith("200");
     assertThat(batch.path("entry").get(1).path("response").path("status").asText()).startsWith("403");
-    JsonNode searchInBatch = ok("POST", "/fhir", dr, "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
+    JsonNode searchInBatch = as.ok("POST", "/fhir", dr, "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":"
         + "{\"method\":\"GET\",\"url\":\"Patient?family=Fam" + run + "\"}}]}");
-    assertThat(ids(searchInBatch.path("entry").get(0).path("resource"), "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
+    assertThat(AsPerson.ids(searchInBatch.path("entry").get(0).path("resource"), "Patient")).containsExactlyInAnyOrder(patients.get("a"), patients.get("e"));
 
     String obsB = observations.get("b");
     String update = "{\"resourceType\":\"Observation\",\"id\":\"" + obsB + "\",\"status\":\"amended\",\"code\":{\"text\":\"x\"},"
         + "\"subject\":{\"reference\":\"Patient/" + patients.get("b") + "\"}}";
-    assertThat(send("PUT", "/fhir/Observation/" + obsB, dr, update).statusCode()).isEqualTo(403);
-    assertThat(send("DELETE", "/fhir/Observation/" + obsB, dr, null).statusCode()).isEqualTo(403);
-    assertThat(ok("GET", "/fhir/Observation/" + obsB, full(), null).path("status").asText()).isEqualTo("final");
+    assertThat(as.send("PUT", "/fhir/Observation/" + obsB, dr, update).statusCode()).isEqualTo(403);
+    assertThat(as.send("DELETE", "/fhir/Observation/" + obsB, dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.ok("GET", "/fhir/Observation/" + obsB, full(), null).path("status").asText()).isEqualTo("final");
   }
 
   @Test
@@ -242,11 +229,11 @@ class CareRelationshipTest {
             + "\"value\":\"" + b + "\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(create.statusCode()).isEqualTo(403);
     assertThat(create.body()).doesNotContain("Fam" + run);
-    assertThat(send("PUT", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, "{\"resourceType\":\"Patient\",\"active\":false}")
+    assertThat(as.send("PUT", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, "{\"resourceType\":\"Patient\",\"active\":false}")
         .statusCode()).isEqualTo(403);
-    assertThat(send("DELETE", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, null).statusCode()).isEqualTo(403);
-    JsonNode still = ok("GET", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, full(), null);
-    assertThat(ids(still, "Patient")).containsExactly(b);
+    assertThat(as.send("DELETE", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, dr, null).statusCode()).isEqualTo(403);
+    JsonNode still = as.ok("GET", "/fhir/Patient?identifier=urn:lafia:test:nid|" + b, full(), null);
+    assertThat(AsPerson.ids(still, "Patient")).containsExactly(b);
     assertThat(still.path("entry").get(0).path("resource").has("active")).isFalse();
     // On a record in care at A, the same conditional create finds it.
     HttpResponse<String> mine = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/Patient"))
@@ -261,17 +248,17 @@ class CareRelationshipTest {
     String login = "dr-urgence-" + run;
     String dr = person(login, "clinician", facA);
     String b = patients.get("b");
-    assertThat(send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(403);
-    HttpResponse<String> noReason = send("POST", "/api/access/break-glass", dr, "{\"patient\":\"" + b + "\",\"reason\":\"vite\"}");
+    assertThat(as.send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(403);
+    HttpResponse<String> noReason = as.send("POST", "/api/access/break-glass", dr, "{\"patient\":\"" + b + "\",\"reason\":\"vite\"}");
     assertThat(noReason.statusCode()).isEqualTo(400);
     assertThat(noReason.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    assertThat(send("POST", "/api/access/break-glass", full(), "{\"patient\":\"" + b + "\",\"reason\":\"un système n'a pas de raison\"}")
+    assertThat(as.send("POST", "/api/access/break-glass", full(), "{\"patient\":\"" + b + "\",\"reason\":\"un système n'a pas de raison\"}")
         .statusCode()).isEqualTo(403);
-    HttpResponse<String> granted = send("POST", "/api/access/break-glass", dr,
+    HttpResponse<String> granted = as.send("POST", "/api/access/break-glass", dr,
         "{\"patient\":\"" + b + "\",\"reason\":\"Patient inconscient aux urgences, antécédents nécessaires\"}");
     assertThat(granted.statusCode()).isEqualTo(201);
-    assertThat(send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(200);
-    assertThat(ids(ok("GET", "/fhir/Observation?subject=Patient/" + b, dr, null), "Observation")).containsExactly(observations.get("b"));
+    assertThat(as.send("GET", "/fhir/Patient/" + b, dr, null).statusCode()).isEqualTo(200);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Observation?subject=Patient/" + b, dr, null), "Observation")).containsExactly(observations.get("b"));
 
     JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     List<Map<String, Object>> trail = jdbc.queryForList("select subtype, purpose from audit_event where agent = ? order by seq", login);
@@ -281,43 +268,43 @@ class CareRelationshipTest {
     });
     assertThat(trail).filteredOn(e -> "read".equals(e.get("subtype")) && "break-the-glass".equals(e.get("purpose"))).hasSize(1);
     // Another clinician of A still cannot.
-    assertThat(send("GET", "/fhir/Patient/" + b, person("dr-autre-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + b, person("dr-autre-" + run, "clinician", facA), null).statusCode()).isEqualTo(403);
   }
 
   @Test
   void a_relationship_ends_when_the_resource_that_made_it_changes_or_goes() throws Exception {
     String dr = person("dr-a-" + run, "clinician", facA);
     String e = patients.get("e");
-    assertThat(send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(200);
-    JsonNode encounters = ok("GET", "/fhir/Encounter?subject=Patient/" + e, full(), null);
+    assertThat(as.send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(200);
+    JsonNode encounters = as.ok("GET", "/fhir/Encounter?subject=Patient/" + e, full(), null);
     String encounter = encounters.path("entry").get(0).path("resource").path("id").asText();
     // The encounter was in fact at B: corrected, A's clinician no longer sees e.
-    ok("PUT", "/fhir/Encounter/" + encounter, full(), "{\"resourceType\":\"Encounter\",\"id\":\"" + encounter + "\",\"status\":"
+    as.ok("PUT", "/fhir/Encounter/" + encounter, full(), "{\"resourceType\":\"Encounter\",\"id\":\"" + encounter + "\",\"status\":"
         + "\"finished\",\"class\":{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/" + e + "\"},\"serviceProvider\":"
         + "{\"reference\":\"Organization/" + facB + "\"}}");
-    assertThat(send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + e, dr, null).statusCode()).isEqualTo(403);
     // A new patient managed by A, then moved to B.
     String moved = "m-" + run;
     String body = "{\"resourceType\":\"Patient\",\"id\":\"" + moved + "\",\"managingOrganization\":{\"reference\":\"Organization/";
-    ok("PUT", "/fhir/Patient/" + moved, full(), body + facA + "\"}}");
-    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
-    ok("PUT", "/fhir/Patient/" + moved, full(), body + facB + "\"}}");
-    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
+    as.ok("PUT", "/fhir/Patient/" + moved, full(), body + facA + "\"}}");
+    assertThat(as.send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
+    as.ok("PUT", "/fhir/Patient/" + moved, full(), body + facB + "\"}}");
+    assertThat(as.send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
     // An encounter at A, deleted: the relationship goes with it.
-    JsonNode enc = ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":"
+    JsonNode enc = as.ok("POST", "/fhir/Encounter", full(), "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":"
         + "{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/" + moved + "\"},\"serviceProvider\":{\"reference\":"
         + "\"Organization/" + facA + "\"}}");
-    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
-    assertThat(send("DELETE", "/fhir/Encounter/" + enc.path("id").asText(), full(), null).statusCode()).isEqualTo(204);
-    assertThat(send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("DELETE", "/fhir/Encounter/" + enc.path("id").asText(), full(), null).statusCode()).isEqualTo(204);
+    assertThat(as.send("GET", "/fhir/Patient/" + moved, dr, null).statusCode()).isEqualTo(403);
   }
 
   @Test
   void roles_that_work_across_facilities_see_every_record_their_role_covers() throws Exception {
     String steward = person("registre-" + run, "registry-steward");
-    assertThat(ids(ok("GET", "/fhir/Patient?family=Fam" + run, steward, null), "Patient")).hasSize(4);
-    assertThat(send("GET", "/fhir/Observation/" + observations.get("a"), steward, null).statusCode()).isEqualTo(403);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Patient?family=Fam" + run, steward, null), "Patient")).hasSize(4);
+    assertThat(as.send("GET", "/fhir/Observation/" + observations.get("a"), steward, null).statusCode()).isEqualTo(403);
     String nobody = person("sans-etablissement-" + run, "clinician");
-    assertThat(ok("GET", "/fhir/Patient?family=Fam" + run + "&_total=accurate", nobody, null).path("total").asInt()).isZero();
+    assertThat(as.ok("GET", "/fhir/Patient?family=Fam" + run + "&_total=accurate", nobody, null).path("total").asInt()).isZero();
   }
 }

@@ -3,7 +3,6 @@ package org.lafia.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,39 +35,26 @@ class TerritoryTest {
   private final Map<String, String> patient = new HashMap<>();
   private final Map<String, String> report = new HashMap<>();
 
-  private AsPerson as() {
-    return new AsPerson(port, encoder);
-  }
-
-  private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-    return as().send(method, path, token, body);
-  }
-
-  private JsonNode ok(String method, String path, String token, String body) throws Exception {
-    return as().ok(method, path, token, body);
-  }
-
   private String full() {
     return TestAuth.fullAccess(context, port);
   }
 
   private String person(String role, List<String> facilities, List<String> territories) {
-    return as().token(role + "-" + run, role, facilities, territories);
-  }
-
-  private static List<String> ids(JsonNode bundle, String type) {
-    return AsPerson.ids(bundle, type);
+    return as.token(role + "-" + run, role, facilities, territories);
   }
 
   private void organization(String key, String parent) throws Exception {
     String id = key + "-" + run;
     org.put(key, id);
-    ok("PUT", "/fhir/Organization/" + id, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + id + "\",\"name\":\"" + key + "\""
+    as.ok("PUT", "/fhir/Organization/" + id, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + id + "\",\"name\":\"" + key + "\""
         + (parent == null ? "" : ",\"partOf\":{\"reference\":\"Organization/" + org.get(parent) + "\"}") + "}");
   }
 
+  private AsPerson as;
+
   @BeforeEach
   void aCountryOfTwoRegions() throws Exception {
+    as = new AsPerson(port, encoder);
     run = UUID.randomUUID().toString().substring(0, 8);
     organization("country", null);
     for (String n : List.of("1", "2")) {
@@ -77,11 +63,11 @@ class TerritoryTest {
       organization("f" + n, "d" + n);
       String p = "p" + n + "-" + run;
       patient.put(n, p);
-      ok("PUT", "/fhir/Patient/" + p, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + p + "\",\"name\":[{\"family\":\"Cas" + run
+      as.ok("PUT", "/fhir/Patient/" + p, full(), "{\"resourceType\":\"Patient\",\"id\":\"" + p + "\",\"name\":[{\"family\":\"Cas" + run
           + "\"}],\"managingOrganization\":{\"reference\":\"Organization/" + org.get("f" + n) + "\"}}");
-      ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
+      as.ok("POST", "/fhir/Observation", full(), "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
           + "\"urn:lafia:test\",\"code\":\"tdr-" + run + "\"}]},\"subject\":{\"reference\":\"Patient/" + p + "\"}}");
-      JsonNode mr = ok("POST", "/fhir/MeasureReport", full(), "{\"resourceType\":\"MeasureReport\",\"status\":\"complete\",\"type\":"
+      JsonNode mr = as.ok("POST", "/fhir/MeasureReport", full(), "{\"resourceType\":\"MeasureReport\",\"status\":\"complete\",\"type\":"
           + "\"summary\",\"measure\":\"http://lafia.health/fhir/Measure/idsr-weekly-" + run + "\",\"period\":{\"start\":\"2026-11-16\","
           + "\"end\":\"2026-11-22\"},\"reporter\":{\"reference\":\"Organization/" + org.get("f" + n) + "\"},\"subject\":{\"reference\":"
           + "\"Organization/" + org.get("f" + n) + "\"},\"group\":[{\"code\":{\"text\":\"Paludisme\"},\"population\":[{\"count\":" + (10 * Integer.parseInt(n))
@@ -91,22 +77,22 @@ class TerritoryTest {
   }
 
   private List<String> reports(String token) throws Exception {
-    return ids(ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run, token, null), "MeasureReport");
+    return AsPerson.ids(as.ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run, token, null), "MeasureReport");
   }
 
   @Test
   void a_regional_officer_sees_the_aggregates_of_their_region_and_below_and_no_names() throws Exception {
     String officer = person("surveillance-officer", List.of(), List.of(org.get("r1")));
     assertThat(reports(officer)).containsExactly(report.get("1"));
-    assertThat(send("GET", "/fhir/MeasureReport/" + report.get("1"), officer, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/MeasureReport/" + report.get("2"), officer, null).statusCode()).isEqualTo(403);
-    JsonNode count = ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run + "&_summary=count", officer, null);
+    assertThat(as.send("GET", "/fhir/MeasureReport/" + report.get("1"), officer, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/MeasureReport/" + report.get("2"), officer, null).statusCode()).isEqualTo(403);
+    JsonNode count = as.ok("GET", "/fhir/MeasureReport?measure=http://lafia.health/fhir/Measure/idsr-weekly-" + run + "&_summary=count", officer, null);
     assertThat(count.path("total").asInt()).isEqualTo(1);
     // No names: patients and their observations are out of reach, even in the officer's region.
-    assertThat(send("GET", "/fhir/Patient/" + patient.get("1"), officer, null).statusCode()).isEqualTo(403);
-    assertThat(send("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run, officer, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + patient.get("1"), officer, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run, officer, null).statusCode()).isEqualTo(403);
     // Facilities (not patient data) are readable, to name the reporters.
-    assertThat(send("GET", "/fhir/Organization/" + org.get("f2"), officer, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Organization/" + org.get("f2"), officer, null).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -117,7 +103,7 @@ class TerritoryTest {
     assertThat(reports(person("surveillance-officer", List.of(org.get("f1")), List.of()))).containsExactly(report.get("1"));
     assertThat(reports(person("surveillance-officer", List.of(), List.of()))).isEmpty();
     // A centre moved to the other district changes hands at once.
-    ok("PUT", "/fhir/Organization/" + org.get("f1"), full(), "{\"resourceType\":\"Organization\",\"id\":\"" + org.get("f1")
+    as.ok("PUT", "/fhir/Organization/" + org.get("f1"), full(), "{\"resourceType\":\"Organization\",\"id\":\"" + org.get("f1")
         + "\",\"name\":\"f1\",\"partOf\":{\"reference\":\"Organization/" + org.get("d2") + "\"}}");
     assertThat(reports(person("surveillance-officer", List.of(), List.of(org.get("d2")))))
         .containsExactlyInAnyOrder(report.get("1"), report.get("2"));
@@ -127,14 +113,14 @@ class TerritoryTest {
   @Test
   void a_case_level_officer_sees_the_patients_of_their_territory_only() throws Exception {
     String investigator = person("surveillance-case-officer", List.of(), List.of(org.get("r1")));
-    assertThat(send("GET", "/fhir/Patient/" + patient.get("1"), investigator, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + patient.get("2"), investigator, null).statusCode()).isEqualTo(403);
-    JsonNode obs = ok("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run + "&_total=accurate", investigator, null);
+    assertThat(as.send("GET", "/fhir/Patient/" + patient.get("1"), investigator, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("GET", "/fhir/Patient/" + patient.get("2"), investigator, null).statusCode()).isEqualTo(403);
+    JsonNode obs = as.ok("GET", "/fhir/Observation?code=urn:lafia:test|tdr-" + run + "&_total=accurate", investigator, null);
     assertThat(obs.path("total").asInt()).isEqualTo(1);
-    assertThat(ids(ok("GET", "/fhir/Patient?family=Cas" + run, investigator, null), "Patient")).containsExactly(patient.get("1"));
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Patient?family=Cas" + run, investigator, null), "Patient")).containsExactly(patient.get("1"));
     assertThat(reports(investigator)).containsExactly(report.get("1"));
     // Case-level reading is still surveillance, not care: no writing to the record.
-    assertThat(send("POST", "/fhir/Observation", investigator, "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
+    assertThat(as.send("POST", "/fhir/Observation", investigator, "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":"
         + "\"x\"},\"subject\":{\"reference\":\"Patient/" + patient.get("1") + "\"}}").statusCode()).isEqualTo(403);
   }
 
