@@ -95,9 +95,13 @@ public final class AuditChain implements AutoCloseable {
   private final CheckpointKey key;
   private ScheduledExecutorService timer;
 
-  AuditChain(DataSource dataSource, CheckpointKey key) {
+  /** Writes this node's queued audit entries (see {@link AuditTrail#flush}). */
+  private final Runnable flushTrail;
+
+  AuditChain(DataSource dataSource, CheckpointKey key, Runnable flushTrail) {
     this.dataSource = dataSource;
     this.key = key;
+    this.flushTrail = flushTrail;
   }
 
   /** Seals every second and checkpoints every {@code checkpointInterval} on a background thread, until closed. */
@@ -133,6 +137,7 @@ public final class AuditChain implements AutoCloseable {
 
   /** Seals every entry whose transaction has ended, waiting for another sealer to finish first (operators, tests). */
   public void sealAll() throws SQLException {
+    flushTrail.run();
     while (seal(true) > 0) {
       // next batch
     }

@@ -13,15 +13,15 @@ public class AuditConfiguration {
 
   @Bean(destroyMethod = "close")
   AuditTrail auditTrail(DataSource dataSource) {
-    return new AuditTrail(readEntries(dataSource));
+    return new AuditTrail(auditConnections(dataSource));
   }
 
   /**
-   * A few connections of their own for the entries of reads, with asynchronous commit as their
-   * session setting: an entry is then one autocommitted INSERT, one round trip, instead of a
-   * transaction that sets it (four). Writes never use them: their entries commit with them.
+   * Two connections of their own for the audit writer (and, when its queue is full, a caller),
+   * so that a slow trail never holds the connections requests need. Inserts of a batch are sent
+   * as one multi-row statement (the driver rewrites the batch).
    */
-  private static com.zaxxer.hikari.HikariDataSource readEntries(DataSource main) {
+  private static com.zaxxer.hikari.HikariDataSource auditConnections(DataSource main) {
     if (!(main instanceof com.zaxxer.hikari.HikariDataSource hikari)) {
       throw new IllegalStateException("The audit trail expects the platform's Hikari pool, not " + main.getClass().getName());
     }
@@ -29,11 +29,11 @@ public class AuditConfiguration {
     cfg.setJdbcUrl(hikari.getJdbcUrl());
     cfg.setUsername(hikari.getUsername());
     cfg.setPassword(hikari.getPassword());
-    cfg.setPoolName("lafia-audit-reads");
-    cfg.setMaximumPoolSize(4);
+    cfg.setPoolName("lafia-audit");
+    cfg.setMaximumPoolSize(3);
     cfg.setMinimumIdle(1);
     cfg.addDataSourceProperty("prepareThreshold", "1");
-    cfg.addDataSourceProperty("options", "-c synchronous_commit=off");
+    cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
     cfg.addDataSourceProperty("ApplicationName", "lafia-audit");
     return new com.zaxxer.hikari.HikariDataSource(cfg);
   }
@@ -46,16 +46,16 @@ public class AuditConfiguration {
 
   @Bean(destroyMethod = "close")
   @DependsOn("flywayInitializer")
-  AuditChain auditChain(DataSource dataSource, CheckpointKey key, AuditProperties props) {
-    AuditChain chain = new AuditChain(dataSource, key);
+  AuditChain auditChain(DataSource dataSource, CheckpointKey key, AuditProperties props, AuditTrail trail) {
+    AuditChain chain = new AuditChain(dataSource, key, trail::flush);
     chain.startSealing(props.checkpointInterval());
     return chain;
   }
 
   /** The trail as FHIR AuditEvents, served read-only at /fhir/AuditEvent. */
   @Bean
-  org.lafia.fhir.spi.ProvidedResources auditEvents(DataSource dataSource, ca.uhn.fhir.context.FhirContext ctx) {
-    return new AuditEvents(dataSource, ctx);
+  org.lafia.fhir.spi.ProvidedResources auditEvents(DataSource dataSource, ca.uhn.fhir.context.FhirContext ctx, AuditTrail trail) {
+    return new AuditEvents(dataSource, ctx, trail::flush);
   }
 
   @Bean

@@ -4,7 +4,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.lafia.fhir.spi.AuditSink;
 import org.lafia.security.Actor;
 import org.slf4j.Logger;
@@ -16,78 +21,234 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Writes audit entries: who (the request's actor), from where (the client address), what
- * patients and resources, what action and outcome. Writes are recorded on the writing
- * transaction's connection; reads, searches and sign-ins on a connection of their own, right
- * after they happen.
+ * patients and resources, what action and outcome, and why when it is known (a person's access
+ * under an emergency grant is marked "break-the-glass"). Writes are recorded on the writing
+ * transaction's connection, so the entry commits or rolls back with the write. Reads, searches
+ * and refusals are handed to this node's audit writer, which inserts whatever has accumulated in
+ * one batch and one durable commit: the request does not wait for the database (a read used to
+ * pay a round trip and an insert for its entry), and a busy node writes hundreds of entries per
+ * statement. Sign-ins, token grants and break-the-glass grants are written at once, by the caller.
+ *
+ * <p>What can be lost: entries accepted by a node that crashes (the process killed, not stopped)
+ * in the few milliseconds before the writer commits them. A stop (SIGTERM) writes them all first.
+ * When the queue is full (the database slower than the requests), callers write their own entry,
+ * so that the queue's bound slows readers down rather than dropping entries.
  */
 public final class AuditTrail implements AuditSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
-  private static final String INSERT = "insert into audit_event (action, subtype, outcome, agent, agent_kind, agent_roles,"
-      + " source_ip, patients, entities, query, purpose, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT = "insert into audit_event (recorded, action, subtype, outcome, agent, agent_kind, agent_roles,"
+      + " source_ip, patients, entities, query, purpose, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final int QUEUE_CAPACITY = 20_000;
+  private static final int BATCH = 500;
 
   /** Who acted, as the audit trail names them. */
   public record Agent(String name, char kind, List<String> roles) {}
 
-  /** Connections whose commits are asynchronous by session setting (see AuditConfiguration). */
-  private final com.zaxxer.hikari.HikariDataSource readEntries;
+  /** An entry as captured on the request's thread (who and from where are known only there). */
+  private record Entry(OffsetDateTime recorded, Access access, Agent agent, String purpose, String sourceIp) {}
 
-  AuditTrail(com.zaxxer.hikari.HikariDataSource readEntries) {
-    this.readEntries = readEntries;
+  /** The writer's own connections (and a caller's, when the queue is full). */
+  private final com.zaxxer.hikari.HikariDataSource entries;
+  private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread writer;
+  private final Object progress = new Object();
+  private long accepted; // guarded by progress: entries queued so far
+  private long settled; // guarded by progress: of those, entries committed (or given up at a stop)
+  private volatile boolean closing;
+
+  AuditTrail(com.zaxxer.hikari.HikariDataSource entries) {
+    this.entries = entries;
+    this.writer = new Thread(this::writeQueued, "lafia:audit-writer");
+    writer.setDaemon(true);
+    writer.start();
   }
 
+  /** Writes what is queued, then stops (the JVM's stop waits for it, at most 30 s). */
   @Override
   public void close() {
-    readEntries.close();
+    closing = true;
+    try {
+      writer.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Entry> left = new ArrayList<>();
+    queue.drainTo(left);
+    if (!left.isEmpty()) writeNow(left); // accepted while the writer was stopping
+    entries.close();
+  }
+
+  /**
+   * Waits until every entry accepted before this call is committed (at most 10 s): auditors'
+   * queries on this node see this node's latest entries, and tests read what they just caused.
+   */
+  public void flush() {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    synchronized (progress) {
+      long target = accepted;
+      while (settled < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("Audit flush: {} entries still being written after 10 s", target - settled);
+          return;
+        }
+        try {
+          progress.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   @Override
   public void recordInTransaction(Connection c, Access access) throws SQLException {
-    insert(c, access, currentAgent(), emergencyPurpose(access));
+    List<Entry> one = List.of(new Entry(now(), access, currentAgent(), null, sourceAddress()));
+    List<String> purposes = purposes(c, one);
+    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+      bind(c, ps, one.get(0), purposes.get(0));
+      ps.executeUpdate();
+    }
   }
 
   @Override
   public void record(Access access) {
-    record(access, currentAgent(), emergencyPurpose(access));
+    Entry e = new Entry(now(), access, currentAgent(), null, sourceAddress());
+    boolean queued;
+    synchronized (progress) {
+      queued = !closing && queue.offer(e);
+      if (queued) accepted++;
+    }
+    if (!queued) writeNow(List.of(e));
   }
 
-  /** An access to a patient reached only through break-the-glass says so, for auditors. */
-  private static String emergencyPurpose(Access access) {
-    List<String> emergency = Actor.emergencyPatients();
-    if (emergency.isEmpty()) return null;
-    for (String p : access.patients()) if (emergency.contains(p)) return "break-the-glass";
-    return null;
+  /**
+   * Why, for each entry: the purpose it was given, or "break-the-glass" for a person's access to
+   * a patient under an emergency grant open at that moment (one query for the batch, and none
+   * when no entry is a person's access to patients).
+   */
+  private static List<String> purposes(Connection c, List<Entry> batch) throws SQLException {
+    java.util.Set<String> people = new java.util.HashSet<>();
+    OffsetDateTime since = null;
+    for (Entry e : batch) {
+      if (e.purpose() == null && e.agent().kind() == 'U' && !e.access().patients().isEmpty()) {
+        people.add(e.agent().name());
+        if (since == null || e.recorded().isBefore(since)) since = e.recorded();
+      }
+    }
+    List<org.lafia.security.BreakTheGlass.Grant> grants = people.isEmpty() ? List.of()
+        : org.lafia.security.BreakTheGlass.grantsSince(c, people, since.toInstant());
+    List<String> out = new ArrayList<>(batch.size());
+    for (Entry e : batch) {
+      String purpose = e.purpose();
+      if (purpose == null) {
+        for (org.lafia.security.BreakTheGlass.Grant g : grants) {
+          if (g.covers(e.agent().name(), e.access().patients(), e.recorded().toInstant())) {
+            purpose = "break-the-glass";
+            break;
+          }
+        }
+      }
+      out.add(purpose);
+    }
+    return out;
   }
 
-  /** An entry for a given agent (sign-in events name the person before any session exists). */
+  /** An entry for a given agent, written before returning (sign-ins name the person before any session exists). */
   public void record(Access access, Agent agent, String purpose) {
-    // Asynchronous commit is these connections' own setting: one autocommitted statement, visible
-    // at once, durable within a fraction of a second (PostgreSQL's WAL writer). Only a crash of the
-    // database server in that fraction of a second could lose the entries of the last reads;
-    // writes are never audited this way, their entry commits with them.
-    try (Connection c = readEntries.getConnection()) {
-      insert(c, access, agent, purpose);
+    writeNow(List.of(new Entry(now(), access, agent, purpose, sourceAddress())));
+  }
+
+  private void writeNow(List<Entry> batch) {
+    try {
+      insert(batch);
     } catch (SQLException | RuntimeException e) {
-      // The response has gone out already; the loss is logged loudly for the operators.
-      log.error("AUDIT ENTRY NOT RECORDED: {} {} by {} on {}", access.subtype(), access.entities(), agent.name(), access.patients(), e);
+      lost(batch, e);
     }
   }
 
-  private static void insert(Connection c, Access a, Agent agent, String purpose) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      ps.setString(1, String.valueOf(a.action()));
-      ps.setString(2, a.subtype());
-      ps.setShort(3, (short) a.outcome());
-      ps.setString(4, agent.name());
-      ps.setString(5, String.valueOf(agent.kind()));
-      ps.setArray(6, c.createArrayOf("text", agent.roles().toArray()));
-      ps.setString(7, sourceAddress());
-      ps.setArray(8, c.createArrayOf("text", a.patients().toArray()));
-      ps.setArray(9, c.createArrayOf("text", a.entities().toArray()));
-      ps.setString(10, clip(a.query(), 2000));
-      ps.setString(11, clip(purpose, 2000));
-      ps.setString(12, clip(a.detail(), 2000));
-      ps.executeUpdate();
+  /** The writer: whatever has accumulated since its last commit, in one statement and one commit. */
+  private void writeQueued() {
+    List<Entry> batch = new ArrayList<>(BATCH);
+    while (true) {
+      try {
+        Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing) return;
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, BATCH - 1);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            insert(batch);
+            break;
+          } catch (SQLException | RuntimeException e) {
+            // The database is away: keep the entries and try again (callers write their own
+            // entries once the queue is full); at a stop, give up after a few attempts, loudly.
+            if (closing && attempt >= 3) {
+              lost(batch, e);
+              break;
+            }
+            log.warn("Audit entries not written yet ({} waiting); retrying in a second", batch.size() + queue.size(), e);
+            Thread.sleep(1000);
+          }
+        }
+        synchronized (progress) {
+          settled += batch.size();
+          progress.notifyAll();
+        }
+        batch.clear();
+      } catch (InterruptedException e) {
+        if (closing) return;
+      } catch (RuntimeException e) {
+        log.error("Audit writer error", e);
+      }
     }
+  }
+
+  private void insert(List<Entry> batch) throws SQLException {
+    // One autocommitted statement (multi-row, by the driver's batch rewriting): one commit for the batch.
+    try (Connection c = entries.getConnection()) {
+      List<String> purposes = purposes(c, batch);
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        for (int i = 0; i < batch.size(); i++) {
+          bind(c, ps, batch.get(i), purposes.get(i));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static void lost(List<Entry> batch, Exception cause) {
+    // The responses have gone out already; the loss is logged loudly, entry by entry, for the operators.
+    for (Entry e : batch) {
+      log.error("AUDIT ENTRY NOT RECORDED: {} {} {} by {} on {}", e.recorded(), e.access().subtype(), e.access().entities(),
+          e.agent().name(), e.access().patients(), cause);
+    }
+  }
+
+  private static void bind(Connection c, PreparedStatement ps, Entry e, String purpose) throws SQLException {
+    Access a = e.access();
+    ps.setObject(1, e.recorded());
+    ps.setString(2, String.valueOf(a.action()));
+    ps.setString(3, a.subtype());
+    ps.setShort(4, (short) a.outcome());
+    ps.setString(5, e.agent().name());
+    ps.setString(6, String.valueOf(e.agent().kind()));
+    ps.setArray(7, c.createArrayOf("text", e.agent().roles().toArray()));
+    ps.setString(8, e.sourceIp());
+    ps.setArray(9, c.createArrayOf("text", a.patients().toArray()));
+    ps.setArray(10, c.createArrayOf("text", a.entities().toArray()));
+    ps.setString(11, clip(a.query(), 2000));
+    ps.setString(12, clip(purpose, 2000));
+    ps.setString(13, clip(a.detail(), 2000));
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
   }
 
   static Agent currentAgent() {

@@ -38,11 +38,6 @@ public record Actor(String subject, boolean system, List<String> roles, List<Str
     return ScopeAccessPolicy.current();
   }
 
-  /** Patients the current request may reach only through an emergency grant (break-the-glass). */
-  public static List<String> emergencyPatients() {
-    return ScopeAccessPolicy.emergencyPatients();
-  }
-
   static Actor fromJwt(Jwt jwt, SecurityProperties.Claims paths) {
     List<String> scopes = strings(jwt.getClaims().get("scope"));
     boolean system = "system".equals(jwt.getClaimAsString("lafia_kind")) || scopes.stream().anyMatch(s -> s.startsWith("system/"));

@@ -7,7 +7,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 /** A verified bearer token and the actor it names, built once per request. */
 final class ActorAuthentication extends JwtAuthenticationToken {
   private final Actor actor;
-  /** Computed once per request (it may query the emergency grants). */
+  /** Computed once per request. */
   private org.lafia.fhir.spi.PatientScope scope;
 
   ActorAuthentication(Jwt jwt, Actor actor) {
@@ -25,11 +25,6 @@ final class ActorAuthentication extends JwtAuthenticationToken {
   SmartScopes permissions() {
     if (permissions == null) permissions = actor.permissions();
     return permissions;
-  }
-
-  /** The scope if this request has computed it, else null. */
-  org.lafia.fhir.spi.PatientScope computedScope() {
-    return scope;
   }
 
   org.lafia.fhir.spi.PatientScope scope(java.util.function.Function<Actor, org.lafia.fhir.spi.PatientScope> compute) {

@@ -11,12 +11,6 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * {@code user/} scopes, if it has any).
  */
 final class ScopeAccessPolicy implements AccessPolicy {
-  private final org.springframework.jdbc.core.JdbcTemplate jdbc;
-
-  ScopeAccessPolicy(javax.sql.DataSource dataSource) {
-    this.jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-  }
-
   /**
    * Systems and national roles see every record; a facility's staff see the records of patients
    * in care at their facilities, plus those they opened by break-the-glass; surveillance staff see
@@ -53,16 +47,8 @@ final class ScopeAccessPolicy implements AccessPolicy {
       if (!known) return org.lafia.fhir.spi.PatientScope.NONE;
       return new org.lafia.fhir.spi.PatientScope(false, actor.facilities(), facilityCases,
           territorial ? actor.territories() : java.util.List.of(), territoryCases,
-          facilityCases ? BreakTheGlass.activeGrants(jdbc, actor.subject()) : java.util.List.of());
+          facilityCases ? BreakTheGlass.grantsOf(actor.subject()) : null);
     });
-  }
-
-  /** Patients the current request reaches only through an emergency grant (for the audit trail's "why"). */
-  static java.util.List<String> emergencyPatients() {
-    Authentication a = SecurityContextHolder.getContext().getAuthentication();
-    if (!(a instanceof ActorAuthentication aa)) return java.util.List.of();
-    org.lafia.fhir.spi.PatientScope scope = aa.computedScope();
-    return scope == null ? java.util.List.of() : scope.grantedPatients();
   }
 
   @Override

@@ -115,8 +115,8 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  AccessPolicy fhirAccessPolicy(DataSource dataSource) {
-    return new ScopeAccessPolicy(dataSource);
+  AccessPolicy fhirAccessPolicy() {
+    return new ScopeAccessPolicy();
   }
 
   /** The FHIR API: bearer tokens only, no session, no CSRF (no cookie is ever trusted here). */

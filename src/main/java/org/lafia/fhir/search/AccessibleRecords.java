@@ -58,10 +58,11 @@ public final class AccessibleRecords {
           .add(orgPids(plain, areas)).add(") and care_t.kind = 'T' offset 0))");
       any = true;
     }
-    if (!scope.grantedPatients().isEmpty()) {
+    if (scope.grants() != null) {
+      // Emergency grants are few (usually none): one InitPlan per statement, evaluated once.
       if (any) open.add(" or ");
-      open.add(p + " in (select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id = any(?))",
-          (Object) scope.grantedPatients().toArray(String[]::new));
+      open.add(p + " = any(array(select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id in ("
+          + scope.grants().patientIdsSql() + ")))", scope.grants().argument());
       any = true;
     }
     if (!any) open.add("false");

@@ -23,19 +23,30 @@ import java.util.List;
  *     (region, district...): they and every Organization below them
  * @param territoryCases whether the patients in care at the facilities of {@code territories}
  *     are open (case-level surveillance), or only their aggregates
- * @param grantedPatients ids of Patients granted to the caller for now (break-the-glass)
+ * @param grants the Patients granted to the caller for now (break-the-glass), or null if the
+ *     caller's roles take no grant
  */
 public record PatientScope(boolean all, List<String> organizations, boolean organizationCases, List<String> territories,
-    boolean territoryCases, List<String> grantedPatients) {
-  public static final PatientScope ALL = new PatientScope(true, List.of(), true, List.of(), true, List.of());
+    boolean territoryCases, Grants grants) {
+  public static final PatientScope ALL = new PatientScope(true, List.of(), true, List.of(), true, null);
 
   /** Nothing but data that is neither patients' nor territorial. */
-  public static final PatientScope NONE = new PatientScope(false, List.of(), false, List.of(), false, List.of());
+  public static final PatientScope NONE = new PatientScope(false, List.of(), false, List.of(), false, null);
 
   /** The scope of a facility's staff: patients in care at these facilities, and those granted. */
-  public static PatientScope facilities(List<String> organizations, List<String> grantedPatients) {
-    return new PatientScope(false, organizations, true, List.of(), false, grantedPatients);
+  public static PatientScope facilities(List<String> organizations, Grants grants) {
+    return new PatientScope(false, organizations, true, List.of(), false, grants);
   }
+
+  /**
+   * The caller's emergency grants, as the security module keeps them: a query of the ids of the
+   * Patients granted now, with one text argument. The FHIR module makes it part of each statement
+   * that tests access, so a grant costs no lookup of its own and takes effect at once, on every node.
+   *
+   * @param patientIdsSql a SELECT of one text column (Patient ids), with one {@code ?}
+   * @param argument the value of that {@code ?} (the caller's login)
+   */
+  public record Grants(String patientIdsSql, String argument) {}
 
   /** Lafia's categories of Consent. */
   public static final String CONSENT_CATEGORY_SYSTEM = "http://lafia.health/fhir/CodeSystem/consent-category";

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 @LafiaTest
 class IndexUseTest {
   @Autowired DataSource dataSource;
+  @Autowired org.lafia.fhir.rest.FhirServices fhir;
 
   /** The plan of {@code sql} with sequential scans off; arrays bind as text[], other values as they are. */
   private String plan(String sql, Object... args) throws Exception {
@@ -70,5 +71,38 @@ class IndexUseTest {
     String plan = plan("select pid from fhir_sp_token t where t.sp = ? and t.hcode = hashtextextended(?, 0)"
         + " and t.hsys = hashtextextended(?, 0)", 42, "8867-4", "http://loinc.org");
     assertThat(plan).contains("fhir_sp_token_val").contains("hcode = '").doesNotContain("Seq Scan");
+  }
+
+  @Test
+  void searches_are_planned_for_their_values_and_point_statements_keep_their_plans() throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      int threshold = c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold();
+      // The pooled connection may hold named statements of earlier work: count their executions.
+      String executions = "select coalesce(sum(generic_plans + custom_plans), 0) from pg_prepared_statements"
+          + " where statement like '%fhir_sp_string%' and statement not like '%pg_prepared_statements%'";
+      long before = count(c, executions);
+      for (int i = 0; i < 8; i++) {
+        fhir.search().search(c, "Patient", java.util.Map.of("family", java.util.List.of("plan" + (i % 2))), false, "http://lafia.test/fhir");
+      }
+      // A search's statements are sent unnamed: PostgreSQL plans each for its values, and no named
+      // statement (whose cached generic plan could stick to the connection) ran.
+      assertThat(count(c, executions)).isEqualTo(before);
+      assertThat(c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold()).isEqualTo(threshold);
+      // Point statements after it are prepared (and keep PostgreSQL's cached plan) as before.
+      for (int i = 0; i < 3; i++) {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from fhir_resource where pid = ? /* point */")) {
+          ps.setLong(1, i);
+          ps.executeQuery().close();
+        }
+      }
+      assertThat(count(c, "select count(*) from pg_prepared_statements where statement like '%/* point */%' and statement not like '%pg_prepared_statements%'")).isEqualTo(1);
+    }
+  }
+
+  private static long count(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }
