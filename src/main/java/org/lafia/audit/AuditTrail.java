@@ -22,7 +22,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * Writes audit entries: who (the request's actor), from where (the client address), what
  * patients and resources, what action and outcome, and why when it is known (a person's access
- * under an emergency grant is marked "break-the-glass"). Writes are recorded on the writing
+ * under an emergency grant is marked "break-the-glass" by the database as the entry is inserted:
+ * migration V13). Writes are recorded on the writing
  * transaction's connection, so the entry commits or rolls back with the write. Reads, searches
  * and refusals are handed to this node's audit writer, which inserts whatever has accumulated in
  * one batch and one durable commit: the request does not wait for the database (a read used to
@@ -104,10 +105,8 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   @Override
   public void recordInTransaction(Connection c, Access access) throws SQLException {
-    List<Entry> one = List.of(new Entry(now(), access, currentAgent(), null, sourceAddress()));
-    List<String> purposes = purposes(c, one);
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      bind(c, ps, one.get(0), purposes.get(0));
+      bind(c, ps, new Entry(now(), access, currentAgent(), null, sourceAddress()));
       ps.executeUpdate();
     }
   }
@@ -121,38 +120,6 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       if (queued) accepted++;
     }
     if (!queued) writeNow(List.of(e));
-  }
-
-  /**
-   * Why, for each entry: the purpose it was given, or "break-the-glass" for a person's access to
-   * a patient under an emergency grant open at that moment (one query for the batch, and none
-   * when no entry is a person's access to patients).
-   */
-  private static List<String> purposes(Connection c, List<Entry> batch) throws SQLException {
-    java.util.Set<String> people = new java.util.HashSet<>();
-    OffsetDateTime since = null;
-    for (Entry e : batch) {
-      if (e.purpose() == null && e.agent().kind() == 'U' && !e.access().patients().isEmpty()) {
-        people.add(e.agent().name());
-        if (since == null || e.recorded().isBefore(since)) since = e.recorded();
-      }
-    }
-    List<org.lafia.security.BreakTheGlass.Grant> grants = people.isEmpty() ? List.of()
-        : org.lafia.security.BreakTheGlass.grantsSince(c, people, since.toInstant());
-    List<String> out = new ArrayList<>(batch.size());
-    for (Entry e : batch) {
-      String purpose = e.purpose();
-      if (purpose == null) {
-        for (org.lafia.security.BreakTheGlass.Grant g : grants) {
-          if (g.covers(e.agent().name(), e.access().patients(), e.recorded().toInstant())) {
-            purpose = "break-the-glass";
-            break;
-          }
-        }
-      }
-      out.add(purpose);
-    }
-    return out;
   }
 
   /** An entry for a given agent, written before returning (sign-ins name the person before any session exists). */
@@ -210,15 +177,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
 
   private void insert(List<Entry> batch) throws SQLException {
     // One autocommitted statement (multi-row, by the driver's batch rewriting): one commit for the batch.
-    try (Connection c = entries.getConnection()) {
-      List<String> purposes = purposes(c, batch);
-      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        for (int i = 0; i < batch.size(); i++) {
-          bind(c, ps, batch.get(i), purposes.get(i));
-          ps.addBatch();
-        }
-        ps.executeBatch();
+    try (Connection c = entries.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+      for (Entry e : batch) {
+        bind(c, ps, e);
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 
@@ -230,7 +194,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     }
   }
 
-  private static void bind(Connection c, PreparedStatement ps, Entry e, String purpose) throws SQLException {
+  private static void bind(Connection c, PreparedStatement ps, Entry e) throws SQLException {
     Access a = e.access();
     ps.setObject(1, e.recorded());
     ps.setString(2, String.valueOf(a.action()));
@@ -243,7 +207,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     ps.setArray(9, c.createArrayOf("text", a.patients().toArray()));
     ps.setArray(10, c.createArrayOf("text", a.entities().toArray()));
     ps.setString(11, clip(a.query(), 2000));
-    ps.setString(12, clip(purpose, 2000));
+    ps.setString(12, clip(e.purpose(), 2000));
     ps.setString(13, clip(a.detail(), 2000));
   }
 

@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * under it reach the audit trail marked as break-the-glass (event {@link GlassBroken}).
  */
 @RestController
-public class BreakTheGlass {
+class BreakTheGlass {
   static final Duration DURATION = Duration.ofHours(4);
 
   record Request(String patient, String reason) {}
@@ -62,35 +62,6 @@ public class BreakTheGlass {
   /** The person's grants, as part of the statements that test access (see PatientScope.Grants). */
   static org.lafia.fhir.spi.PatientScope.Grants grantsOf(String login) {
     return new org.lafia.fhir.spi.PatientScope.Grants("select patient_id from sec_access_grant where login = ? and expires > now()", login);
-  }
-
-  /** A grant as the audit trail needs it: whose, which patient, when it opened and closed. */
-  public record Grant(String login, String patientId, Instant granted, Instant expires) {
-    /** Whether an access by {@code login} at {@code when} to one of {@code patients} was made under this grant. */
-    public boolean covers(String who, List<String> patients, Instant when) {
-      return login.equals(who) && patients.contains(patientId) && !when.isBefore(granted) && when.isBefore(expires);
-    }
-  }
-
-  /**
-   * The grants of these people that were open at some moment from {@code since} on: the audit
-   * trail marks the accesses made under them (one query for a batch of entries).
-   */
-  public static List<Grant> grantsSince(java.sql.Connection c, java.util.Collection<String> logins, Instant since)
-      throws java.sql.SQLException {
-    List<Grant> out = new java.util.ArrayList<>();
-    if (logins.isEmpty()) return out;
-    try (java.sql.PreparedStatement ps = c.prepareStatement(
-        "select login, patient_id, granted, expires from sec_access_grant where login = any(?) and expires > ?")) {
-      ps.setArray(1, c.createArrayOf("text", logins.toArray()));
-      ps.setTimestamp(2, Timestamp.from(since));
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Grant(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
-        }
-      }
-    }
-    return out;
   }
 
   private static ResponseEntity<ProblemDetail> problem(int status, String detail) {

@@ -155,6 +155,7 @@ public class SecurityConfiguration {
         .csrf(c -> c.disable())
         .requestCache(c -> c.disable())
         .oauth2ResourceServer(r -> r
+            .bearerTokenResolver(new BearerHeader())
             .jwt(j -> j.decoder(jwtDecoder).jwtAuthenticationConverter(jwt -> new ActorAuthentication(jwt, Actor.fromJwt(jwt, props.claims()))))
             .authenticationEntryPoint(unauthenticated)
             .accessDeniedHandler(forbidden))

@@ -99,13 +99,26 @@ public final class FhirServices {
   void requireVisible(java.sql.Connection c, org.lafia.fhir.store.StoredResource r) throws java.sql.SQLException {
     org.lafia.fhir.spi.PatientScope scope = access.patientScope();
     if (scope.all() || r == null || r.deleted()) return;
-    if (!search.accessible().visible(c, List.of(r), scope).contains(r.pid())) {
-      throw new org.lafia.fhir.spi.AccessDenied(r.type() + "/" + r.id() + " belongs to a record that is not open to you: the patient"
-          + " has no care relationship with your facility, or keeps their record to the facility that holds it. If you must,"
-          + " break the glass (POST /api/access/break-glass with the patient and your reason). / Ce dossier ne vous est pas"
-          + " ouvert (aucune relation de soin avec votre établissement, ou partage refusé par le patient). En cas de besoin,"
-          + " utilisez l'accès d'urgence (bris de glace) en motivant votre demande.");
-    }
+    if (!search.accessible().visible(c, List.of(r), scope).contains(r.pid())) throw notOpen(r);
+  }
+
+  /**
+   * As {@link #requireVisible} followed by {@link #patientsOf} for one resource, in one statement
+   * (a read's two questions, one round trip): the patients whose data it is, for the audit trail.
+   */
+  List<String> requireVisibleWithPatients(java.sql.Connection c, org.lafia.fhir.store.StoredResource r) throws java.sql.SQLException {
+    if (r == null || r.deleted()) return List.of();
+    List<String> patients = search.accessible().patientsIfVisible(c, r, access.patientScope(), patientCompartmentCodes);
+    if (patients == null) throw notOpen(r);
+    return patients;
+  }
+
+  private static org.lafia.fhir.spi.AccessDenied notOpen(org.lafia.fhir.store.StoredResource r) {
+    return new org.lafia.fhir.spi.AccessDenied(r.type() + "/" + r.id() + " belongs to a record that is not open to you: the patient"
+        + " has no care relationship with your facility, or keeps their record to the facility that holds it. If you must,"
+        + " break the glass (POST /api/access/break-glass with the patient and your reason). / Ce dossier ne vous est pas"
+        + " ouvert (aucune relation de soin avec votre établissement, ou partage refusé par le patient). En cas de besoin,"
+        + " utilisez l'accès d'urgence (bris de glace) en motivant votre demande.");
   }
 
   /** Codes of the reference parameters that put a resource in a patient's compartment. */

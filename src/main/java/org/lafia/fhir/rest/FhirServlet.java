@@ -328,8 +328,7 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       s = fhir.store().current(c, type, id);
-      fhir.requireVisible(c, s);
-      patients = s == null || s.deleted() ? List.of() : patientsOf(c, List.of(s));
+      patients = fhir.requireVisibleWithPatients(c, s);
     }
     if (s == null) throw FhirError.notFound(type + "/" + id + " is not known. / Ressource introuvable.");
     if (s.deleted()) {

@@ -179,6 +179,28 @@ public final class AccessibleRecords {
     return out;
   }
 
+  /**
+   * For one resource (a read): the Patients whose compartment it is in (for the audit trail), if
+   * the scope's caller may see it, else null — the two questions of a read in one statement.
+   *
+   * @param patientCodes codes of the reference parameters of the patient compartment
+   */
+  public List<String> patientsIfVisible(Connection c, StoredResource r, PatientScope scope, Integer[] patientCodes) throws SQLException {
+    Sql cond = scope.all() ? null : condition(r.type(), "v", scope);
+    boolean patient = r.type().equals("Patient");
+    if (cond == null && patient) return List.of(r.id());
+    Sql q = new Sql().add("select ").add(cond == null ? new Sql().add("true") : cond);
+    if (!patient) {
+      q.add(", array(select distinct t.res_id from fhir_sp_ref x join fhir_resource t on t.pid = x.tgt_pid"
+          + " where x.pid = v.pid and x.sp = any(?) and t.res_type = 'Patient')", (Object) patientCodes);
+    }
+    q.add(" from fhir_resource v where v.pid = ?", r.pid());
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+      if (!rs.next() || !rs.getBoolean(1)) return null;
+      return patient ? List.of(r.id()) : List.of((String[]) rs.getArray(2).getArray());
+    }
+  }
+
   private Integer[] compartmentCodes(String type) {
     return compartmentCodes.computeIfAbsent(type, t -> {
       List<Integer> codes = new ArrayList<>();
