@@ -157,7 +157,7 @@ public class DatabaseConfiguration {
     cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
     // Point statements (a read by id, an audit entry, a grant lookup) keep PostgreSQL's cached
     // plans; searches, whose values differ wildly (a patient with ten observations, a LOINC code
-    // with a million), ask for a plan per execution themselves (SearchEngine.planPerExecution).
+    // with a million), ask for a plan per execution themselves (SearchEngine.customPlans).
     cfg.addDataSourceProperty("ApplicationName", "lafia");
     return new HikariDataSource(cfg);
   }

@@ -429,10 +429,10 @@ final class WriteSession implements AutoCloseable {
     if (params.isEmpty()) throw FhirError.badRequest("The " + what + " criteria are empty.");
     if (lock) fhir.store().lockKey(c, type + "?" + query);
     Sql where = fhir.search().where(type, params, false, null);
+    org.lafia.fhir.search.SearchEngine.customPlans(c); // in the write's transaction: for it only
     Sql q = new Sql().add("select r.res_id from ").add(where).add(" limit 2");
     List<String> ids = new ArrayList<>();
-    try (var plans = org.lafia.fhir.search.SearchEngine.planPerExecution(c);
-        PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) ids.add(rs.getString(1));
     }
     if (ids.size() > 1) {
