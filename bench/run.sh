@@ -22,6 +22,8 @@
 #   --search-warmup N        unmeasured requests per query before the measured searches (default
 #                            200): on 2 cores the JIT otherwise compiles the search paths while
 #                            they are measured (0 = the harness's own 10 only)
+#   --plain-jar              start Lafia as `java -jar lafia.jar`, not as ./run.sh does (extracted,
+#                            with a class-data archive made by bin/prepare-launch.sh before timing)
 # Environment: LAFIA_JAVA_OPTS (default "-Xmx640m -XX:+UseParallelGC") for the Lafia JVM.
 set -euo pipefail
 
@@ -31,7 +33,7 @@ FBDIR="$TOOLS/fhirbench"
 
 SIZE=reference; SECS=300; SEQ_LIMIT=half; PORT=18080; PGPORT=15432
 CACHE="${HOME}/.cache/lafia-bench"; COPY_VARIANTS="heap pk pk_gin"; MEM_INTERVAL=5; KEEP=0
-SERVER_ARGS=(); JAR=""; NO_AUTH=0; SEARCH_WARMUP=200
+SERVER_ARGS=(); JAR=""; NO_AUTH=0; SEARCH_WARMUP=200; PLAIN_JAR=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) SIZE="$2"; shift 2;;
@@ -47,7 +49,8 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR="$2"; shift 2;;
     --no-auth) NO_AUTH=1; shift;;
     --search-warmup) SEARCH_WARMUP="$2"; shift 2;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    --plain-jar) PLAIN_JAR=1; shift;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -182,9 +185,22 @@ log "data set $DATA: $(head -3 "$SET/stats.txt" | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- 2. start-up
 mkdir -p "$DATADIR"
-log "starting Lafia on $BASE (embedded PostgreSQL on 127.0.0.1:$PGPORT, data in $DATADIR)"
+# As ./run.sh starts it (extracted, with a class-data archive; prepared before the clock starts),
+# unless --plain-jar. Jars older than bin/prepare-launch.sh's layout still extract the same way.
+read -r -a JOPTS <<<"${LAFIA_JAVA_OPTS:--Xmx640m -XX:+UseParallelGC}"
+LAUNCH=(-jar "$RUN/lafia.jar"); LAUNCH_INFO="java -jar lafia.jar"
+if [[ $PLAIN_JAR == 0 ]]; then
+  log "preparing the launch (bin/prepare-launch.sh: extracted jar, class-data archive; not timed)"
+  "$ROOT/bin/prepare-launch.sh" "$RUN/lafia.jar" "$RUN/app" "${JOPTS[@]}" >"$OUT/prepare-launch.log" 2>&1 || true
+  if [[ -f "$RUN/app/lafia.jsa" ]]; then
+    LAUNCH=(-XX:SharedArchiveFile="$RUN/app/lafia.jsa" -Xlog:cds=off -jar "$RUN/app/lafia.jar")
+    LAUNCH_INFO="as ./run.sh: extracted, class-data archive"
+  fi
+fi
+echo "launch=$LAUNCH_INFO" >>"$OUT/machine.txt"
+log "starting Lafia on $BASE (embedded PostgreSQL on 127.0.0.1:$PGPORT, data in $DATADIR; $LAUNCH_INFO)"
 T0=$(now)
-java ${LAFIA_JAVA_OPTS:--Xmx640m -XX:+UseParallelGC} -jar "$RUN/lafia.jar" --server.address=127.0.0.1 --server.port="$PORT" \
+java "${JOPTS[@]}" "${LAUNCH[@]}" --server.address=127.0.0.1 --server.port="$PORT" \
   --lafia.db.data-dir="$DATADIR" --lafia.db.embedded-port="$PGPORT" --lafia.security.demo-accounts=true \
   --lafia.security.issuer="http://127.0.0.1:$PORT" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} \
   >"$OUT/server.log" 2>&1 &
