@@ -23,8 +23,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * Writes audit entries: who (the request's actor), from where (the client address), what
  * patients and resources, what action and outcome, and why when it is known (a person's access
  * under an emergency grant is marked "break-the-glass" by the database as the entry is inserted:
- * migration V13). Writes are recorded on the writing
- * transaction's connection, so the entry commits or rolls back with the write. Reads, searches
+ * migration V13). Writes are recorded on the writing transaction's connection, so the entry
+ * commits or rolls back with the write. Reads, searches
  * and refusals are handed to this node's audit writer, which inserts whatever has accumulated in
  * one batch and one durable commit: the request does not wait for the database (a read used to
  * pay a round trip and an insert for its entry), and a busy node writes hundreds of entries per
@@ -152,6 +152,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
             insert(batch);
             break;
           } catch (SQLException | RuntimeException e) {
+            if (!unreachable(e)) {
+              // The database refused the statement itself (an entry it cannot take): the entries
+              // one by one, so that one bad entry costs only itself, logged.
+              for (Entry one : batch) writeNow(List.of(one));
+              break;
+            }
             // The database is away: keep the entries and try again (callers write their own
             // entries once the queue is full); at a stop, give up after a few attempts, loudly.
             if (closing && attempt >= 3) {
@@ -173,6 +179,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
         log.error("Audit writer error", e);
       }
     }
+  }
+
+  /** Whether the database could not be reached (try again later), rather than refusing the statement. */
+  private static boolean unreachable(Exception e) {
+    if (e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException) return true;
+    return e instanceof SQLException s && s.getSQLState() != null && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"));
   }
 
   private void insert(List<Entry> batch) throws SQLException {
@@ -198,12 +210,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     Access a = e.access();
     ps.setObject(1, e.recorded());
     ps.setString(2, String.valueOf(a.action()));
-    ps.setString(3, a.subtype());
+    ps.setString(3, clip(a.subtype(), 40));
     ps.setShort(4, (short) a.outcome());
-    ps.setString(5, e.agent().name());
+    ps.setString(5, clip(e.agent().name(), 200)); // the column's width: an identity provider's subject may be longer
     ps.setString(6, String.valueOf(e.agent().kind()));
     ps.setArray(7, c.createArrayOf("text", e.agent().roles().toArray()));
-    ps.setString(8, e.sourceIp());
+    ps.setString(8, clip(e.sourceIp(), 64));
     ps.setArray(9, c.createArrayOf("text", a.patients().toArray()));
     ps.setArray(10, c.createArrayOf("text", a.entities().toArray()));
     ps.setString(11, clip(a.query(), 2000));

@@ -139,6 +139,39 @@ class AuditTest {
   }
 
   @Test
+  void entries_recorded_by_many_requests_at_once_are_all_written_in_batches() throws Exception {
+    String marker = "burst-" + UUID.randomUUID();
+    int threads = 8;
+    int each = 400;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            trail.record(new org.lafia.fhir.spi.AuditSink.Access('R', "read", 0, List.of("p-" + thread), List.of("Patient/p-" + thread),
+                marker, "entry " + i));
+          }
+        }));
+      }
+      for (var f : done) f.get();
+    } finally {
+      pool.shutdown();
+    }
+    trail.flush();
+    assertThat(jdbc().queryForObject("select count(*) from audit_event where query = ?", Integer.class, marker)).isEqualTo(threads * each);
+    // Batched: far fewer transactions than entries (one per entry if the writer wrote them one by one).
+    assertThat(jdbc().queryForObject("select count(distinct txid) from audit_event where query = ?", Integer.class, marker))
+        .isLessThan(threads * each);
+    // Each thread's entries in the order it recorded them.
+    List<String> details = jdbc().queryForList("select detail from audit_event where query = ? and patients = '{p-3}' order by seq",
+        String.class, marker);
+    assertThat(details).hasSize(each).first().isEqualTo("entry 0");
+    assertThat(details).last().isEqualTo("entry " + (each - 1));
+  }
+
+  @Test
   void sealed_entries_cannot_be_changed_or_deleted() throws Exception {
     createPatient();
     chain.sealAll();
