@@ -371,6 +371,17 @@ public class SecurityConfiguration {
           throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
               "Ce compte n'est plus actif. / This account is no longer active.", null));
         }
+        // Rotation makes each refresh token good once, but each refresh also starts a new lifetime:
+        // without this cap a stolen refresh token (or a shared workstation) would stay signed in for
+        // ever. The sign-in (its authorization code) must be younger than the session's maximum age.
+        if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) && context.getAuthorization() != null) {
+          var code = context.getAuthorization().getToken(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode.class);
+          java.time.Instant signedIn = code == null ? null : code.getToken().getIssuedAt();
+          if (signedIn == null || signedIn.plus(props.sessionMaxAge()).isBefore(java.time.Instant.now())) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                "La session a dépassé sa durée maximale : reconnectez-vous. / The session has reached its maximum age: sign in again.", null));
+          }
+        }
         account.ifPresent(a -> context.getClaims()
             .claim("name", a.displayName())
             .claim("roles", new ArrayList<>(a.roles()))

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param systemTokenTtl lifetime of a system client's access token (SMART advises at most 5 min)
  * @param refreshTokenTtl lifetime of a person's refresh token (web applications with a secret); each
  *     refresh gives a new one, and the one used is then refused (rotation)
+ * @param sessionMaxAge how long after signing in a person's refresh tokens stop being renewed,
+ *     however often they were used (then the person signs in again)
  * @param keyRotation age at which a new signing key replaces the current one
  * @param maxFailedLogins consecutive failed sign-ins that lock an account
  * @param lockout how long a locked account stays locked
@@ -30,7 +32,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record SecurityProperties(
     String issuer, String audience, String externalIssuerUri, Duration accessTokenTtl, Duration systemTokenTtl,
     Duration refreshTokenTtl, Duration keyRotation, Integer maxFailedLogins, Duration lockout, Boolean demoAccounts,
-    String demoClientSecret, List<String> consoleRedirectUris, Claims claims, Integer signInRatePerMinute) {
+    String demoClientSecret, List<String> consoleRedirectUris, Claims claims, Integer signInRatePerMinute, Duration sessionMaxAge) {
 
   public SecurityProperties {
     if (issuer == null || issuer.isBlank()) issuer = "http://localhost:8080";
@@ -50,6 +52,7 @@ public record SecurityProperties(
     }
     if (claims == null) claims = new Claims(null, null, null);
     if (signInRatePerMinute == null || signInRatePerMinute < 1) signInRatePerMinute = 30;
+    if (sessionMaxAge == null) sessionMaxAge = Duration.ofHours(12);
     if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
       throw new IllegalArgumentException("lafia.security.key-rotation must be at least 1h, not " + keyRotation + ".");
     }

@@ -138,6 +138,24 @@ class RefreshAndLogoutTest {
   }
 
   @Test
+  void refresh_tokens_stop_being_renewed_when_the_sign_in_is_older_than_the_session_maximum() throws Exception {
+    String login = newClinician();
+    SignIn emr = emr();
+    String refreshToken = tokens(emr.as(login, PASSWORD, null)).path("refresh_token").asText();
+    HttpResponse<String> fresh = refresh(emr, refreshToken);
+    assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
+    String renewed = JSON.readTree(fresh.body()).path("refresh_token").asText();
+    // The same authorization, its sign-in moved back past the maximum age (12 h by default).
+    int moved = new JdbcTemplate(dataSource).update("update oauth2_authorization set authorization_code_issued_at ="
+        + " authorization_code_issued_at - ?::interval where principal_name = ?", props.sessionMaxAge().plusMinutes(1).toSeconds() + " seconds", login);
+    assertThat(moved).isEqualTo(1);
+    HttpResponse<String> stale = refresh(emr, renewed);
+    assertThat(stale.statusCode()).as(stale.body()).isEqualTo(400);
+    assertThat(error(stale)).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(stale.body()).path("error_description").asText()).contains("reconnectez-vous").contains("sign in again");
+  }
+
+  @Test
   void a_revoked_refresh_token_is_refused() throws Exception {
     SignIn emr = emr();
     String refreshToken = tokens(emr.as(newClinician(), PASSWORD, null)).path("refresh_token").asText();
