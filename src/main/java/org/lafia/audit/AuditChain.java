@@ -257,6 +257,23 @@ public final class AuditChain implements AutoCloseable {
 
   /** Recomputes the whole chain and checks every checkpoint against it; stops at the first problem. */
   public Verification verify() throws SQLException {
+    return verify(null);
+  }
+
+  /**
+   * Verification of what came after a checkpoint ({@code checkpointId}; 0 for the newest), for a
+   * trail too long to recompute from its first entry at every check: the checkpoints up to it must
+   * be consecutive and validly signed, the entry it signed must still carry its hash, and the
+   * chain is recomputed from there. What it covers is left to a full {@link #verify()} (run less
+   * often): a change before the checkpoint is not looked for.
+   *
+   * @throws IllegalArgumentException if there is no such checkpoint
+   */
+  public Verification verifySince(long checkpointId) throws SQLException {
+    return verify(checkpointId);
+  }
+
+  private Verification verify(Long since) throws SQLException {
     long checked = 0;
     long unsealed;
     List<Checkpoint> checkpoints = new ArrayList<>();
@@ -264,6 +281,8 @@ public final class AuditChain implements AutoCloseable {
     Checkpoint good = null;
     long from = 1; // the first entry after the last good checkpoint, and its seq
     Long fromSeq = null;
+    long start = 0; // the chain position verification starts after (0: the first entry)
+    byte[] previous = GENESIS;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false); // a cursor: the chain is read in batches, not held in memory
       // The checkpoints before the chain: every checkpoint read then covers entries already sealed.
@@ -279,12 +298,46 @@ public final class AuditChain implements AutoCloseable {
         rs.next();
         unsealed = rs.getLong(1);
       }
+      if (since != null) {
+        int s = -1;
+        for (int i = 0; i < checkpoints.size(); i++) if (since == 0 || checkpoints.get(i).id() == since) s = i;
+        if (s < 0) {
+          throw new IllegalArgumentException(since == 0 ? "There is no checkpoint yet: verify the whole trail."
+              : "There is no checkpoint " + since + ".");
+        }
+        // The checkpoints up to the starting one: consecutive and validly signed.
+        for (int i = 0; i <= s; i++) {
+          Checkpoint cp = checkpoints.get(i);
+          Problem p = checkpointProblem(cp, i, cp.position() + 1, null);
+          if (p != null) return new Verification(0, unsealed, i, good, p);
+          good = cp;
+        }
+        // The entry it signed still carries the hash it signed: the chain goes on from there.
+        try (PreparedStatement ps = c.prepareStatement("select seq, hash from audit_event where chain_pos = ?")) {
+          ps.setLong(1, good.position());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return new Verification(0, unsealed, s + 1, good, new Problem(good.position(), null, "missing", good.id(),
+                  "Entry " + good.position() + ", which " + describe(good) + " covers, is missing (deleted)."));
+            }
+            if (rs.getLong(1) != good.seq() || !Arrays.equals(rs.getBytes(2), good.hash())) {
+              return new Verification(0, unsealed, s + 1, good, new Problem(good.position(), rs.getLong(1), "rewritten", good.id(),
+                  "Entry " + good.position() + " no longer matches " + describe(good) + ": entries up to it were changed and the"
+                      + " hashes recomputed."));
+            }
+          }
+        }
+        k = s + 1;
+        start = good.position();
+        from = start + 1;
+        previous = good.hash();
+      }
       try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + ", chain_pos, prev_hash, hash from audit_event"
-          + " where chain_pos is not null order by chain_pos")) {
+          + " where chain_pos > ? order by chain_pos")) {
+        ps.setLong(1, start);
         ps.setFetchSize(2000);
         try (ResultSet rs = ps.executeQuery()) {
-          long expected = 1;
-          byte[] previous = GENESIS;
+          long expected = start + 1;
           while (rs.next()) {
             long pos = rs.getLong(15);
             long seq = rs.getLong(1);

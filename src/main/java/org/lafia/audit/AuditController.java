@@ -32,12 +32,30 @@ class AuditController {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
+  /**
+   * The whole chain, or with {@code since=latest} (or a checkpoint's id) what came after that
+   * signed checkpoint only: the check to run often on a long trail, the whole one less often.
+   */
   @GetMapping("/verify")
-  Map<String, Object> verify() throws SQLException {
+  org.springframework.http.ResponseEntity<?> verify(@org.springframework.web.bind.annotation.RequestParam(required = false) String since)
+      throws SQLException {
+    Long from = null;
+    if (since != null) {
+      if (since.equals("latest")) from = 0L;
+      else if (since.matches("[1-9][0-9]{0,17}")) from = Long.parseLong(since);
+      else return problem(400, "since takes 'latest' or a checkpoint's id, not '" + since + "'. / since prend 'latest' ou le"
+          + " numéro d'un point de contrôle.");
+    }
     trail.flush();
-    AuditChain.Verification v = chain.verify();
+    AuditChain.Verification v;
+    try {
+      v = from == null ? chain.verify() : chain.verifySince(from);
+    } catch (IllegalArgumentException e) {
+      return problem(404, e.getMessage() + " / Point de contrôle introuvable.");
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("intact", v.intact());
+    if (from != null) out.put("since", from == 0 ? "latest" : from); // entries before that checkpoint were not recomputed
     out.put("checked", v.checked());
     out.put("unsealed", v.unsealed());
     out.put("checkpoints", v.checkpoints());
@@ -65,7 +83,12 @@ class AuditController {
     }
     trail.record(new Access('E', "audit-verify", v.intact() ? 0 : 4, List.of(), List.of(), null,
         v.intact() ? v.checked() + " entries and " + v.checkpoints() + " checkpoints intact" : v.firstProblem().message()));
-    return out;
+    return org.springframework.http.ResponseEntity.ok(out);
+  }
+
+  private static org.springframework.http.ResponseEntity<org.springframework.http.ProblemDetail> problem(int status, String detail) {
+    return org.springframework.http.ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(org.springframework.http.ProblemDetail.forStatusAndDetail(org.springframework.http.HttpStatus.valueOf(status), detail));
   }
 
   @GetMapping("/patients/{id}/accesses")

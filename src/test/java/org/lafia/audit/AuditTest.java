@@ -218,6 +218,60 @@ class AuditTest {
   }
 
   @Test
+  void verification_since_a_checkpoint_recomputes_what_came_after_it_and_trusts_its_signature_for_the_rest() throws Exception {
+    createPatient();
+    chain.sealAll();
+    AuditChain.Checkpoint cp = chain.checkpointNow();
+    for (int i = 0; i < 2; i++) createPatient();
+    chain.sealAll();
+    withChainLocked(() -> {
+      long after = jdbc().queryForObject("select count(*) from audit_event where chain_pos > ?", Long.class, cp.position());
+      AuditChain.Verification since = chain.verifySince(cp.id());
+      assertThat(since.intact()).isTrue();
+      assertThat(since.checked()).isEqualTo(after).isPositive();
+      JdbcTemplate j = jdbc();
+      try {
+        j.execute("alter table audit_event disable trigger audit_event_append_only");
+        // An entry the checkpoint covers, changed: the full verification finds it, the one since the checkpoint does not look.
+        Map<String, Object> covered = j.queryForMap("select seq, agent from audit_event where chain_pos = ?", cp.position());
+        j.update("update audit_event set agent = 'nobody' where seq = ?", covered.get("seq"));
+        assertThat(chain.verify().firstProblem().kind()).isEqualTo("altered");
+        assertThat(chain.verifySince(cp.id()).intact()).isTrue();
+        j.update("update audit_event set agent = ? where seq = ?", covered.get("agent"), covered.get("seq"));
+        // An entry after it, changed: found, at its position.
+        long pos = cp.position() + 1;
+        Map<String, Object> later = j.queryForMap("select seq, agent from audit_event where chain_pos = ?", pos);
+        j.update("update audit_event set agent = 'nobody' where seq = ?", later.get("seq"));
+        AuditChain.Verification altered = chain.verifySince(cp.id());
+        assertThat(altered.firstProblem().kind()).isEqualTo("altered");
+        assertThat(altered.firstProblem().position()).isEqualTo(pos);
+        j.update("update audit_event set agent = ? where seq = ?", later.get("agent"), later.get("seq"));
+      } finally {
+        j.execute("alter table audit_event enable trigger audit_event_append_only");
+      }
+      // The chain rewritten up to the checkpoint's entry (hashes recomputed): that entry no longer carries the signed hash.
+      long seqAtCp = jdbc().queryForObject("select seq from audit_event where chain_pos = ?", Long.class, cp.position());
+      String agentAtCp = jdbc().queryForObject("select agent from audit_event where chain_pos = ?", String.class, cp.position());
+      rewrite(seqAtCp, "nobody", cp.position());
+      try {
+        AuditChain.Verification rewritten = chain.verifySince(cp.id());
+        assertThat(rewritten.firstProblem().kind()).isEqualTo("rewritten");
+        assertThat(rewritten.firstProblem().position()).isEqualTo(cp.position());
+      } finally {
+        rewrite(seqAtCp, agentAtCp, cp.position());
+      }
+      assertThat(chain.verify().intact()).isTrue();
+    });
+    assertThatThrownBy(() -> chain.verifySince(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    String auditor = person("auditeur-since", "auditor");
+    JsonNode latest = JSON.readTree(send("GET", "/api/audit/verify?since=latest", auditor, null).body());
+    assertThat(latest.path("intact").asBoolean()).isTrue();
+    assertThat(latest.path("since").asText()).isEqualTo("latest");
+    assertThat(send("GET", "/api/audit/verify?since=yesterday", auditor, null).statusCode()).isEqualTo(400);
+    assertThat(send("GET", "/api/audit/verify?since=999999999", auditor, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void auditors_search_the_trail_as_fhir_audit_events_by_patient_and_date() throws Exception {
     String patient = createPatient();
     send("GET", "/fhir/Patient/" + patient, full(), null);
