@@ -248,10 +248,16 @@ psql "$PGURI" -qAt -c "select 'postgres=' || current_setting('server_version') |
 ) >"$OUT/mem-ingest.log" &
 MEMPID=$!
 
+# Autovacuum's work counts as PostgreSQL CPU in whichever phase it falls: how many vacuums and
+# analyzes each phase saw, to tell its share from the store's.
+autovac() { psql "$PGURI" -qAt -c "select coalesce(sum(autovacuum_count), 0) || ' ' || coalesce(sum(autoanalyze_count), 0)
+  from pg_stat_all_tables" 2>/dev/null || echo "0 0"; }
+AV0=$(autovac)
 log "ingest, 1 client: shared bundles then at most $SEQ_N patient bundles, at most ${SECS}s"
 measured "$OUT/ingest-seq.log" "$PIDS" "${FB[@]}" ingest --base "$BASE" --dir "$DATA" --concurrency 1 \
   --limit "$SEQ_N" --max-seconds "$SECS" --out "$OUT/ingest-seq.tsv"
 done_n=$(awk -F'\t' 'NR>1 && $1 !~ /^(hospital|practitioner)Information/' "$OUT/ingest-seq.tsv" | wc -l)
+AV1=$(autovac)
 if (( done_n < N_PATIENT )); then
   log "ingest, 4 clients: patient bundles from #$done_n, at most ${SECS}s"
   measured "$OUT/ingest-c4.log" "$PIDS" "${FB[@]}" ingest --base "$BASE" --dir "$DATA" --shared false --offset "$done_n" \
@@ -259,6 +265,10 @@ if (( done_n < N_PATIENT )); then
 else
   log "the 1-client phase loaded every patient bundle: no 4-client phase"
 fi
+AV2=$(autovac)
+read -r av0v av0a <<<"$AV0"; read -r av1v av1a <<<"$AV1"; read -r av2v av2a <<<"$AV2"
+echo "autovacuum during ingest: 1-client phase $((av1v - av0v)) vacuums, $((av1a - av0a)) analyzes;" \
+  "4-client phase $((av2v - av1v)) vacuums, $((av2a - av1a)) analyzes" >"$OUT/autovacuum.txt"
 kill "$MEMPID" 2>/dev/null || true; wait "$MEMPID" 2>/dev/null || true; MEMPID=""
 RSS_PEAK_SAMPLED=$(awk '/^VmRSS/{if ($2 > m) m = $2} END{printf "%.0f", m/1024}' "$OUT/mem-ingest.log")
 RSS_HWM=$(proc_rss_mb "$JPID" VmHWM)
@@ -379,6 +389,7 @@ RATIO=$(awk -v a="$P4_RPS" -v b="${BEST_COPY:-0}" 'BEGIN{ if (a+0 > 0 && b+0 > 0
     "$(per_res "$(cpu_of "$OUT/ingest-c4.log" "$PGPID")" "$P4_RES") ms PostgreSQL," \
     "$(per_res "$(host_of "$OUT/ingest-c4.log")" "$P4_RES") ms whole host (the load client included, its untimed pre-pass over the files too)"
   echo "Java RSS during ingest: peak sampled ${RSS_PEAK_SAMPLED} MB (every ${MEM_INTERVAL}s), VmHWM ${RSS_HWM} MB; $(cat "$OUT/db-size.txt")"
+  cat "$OUT/autovacuum.txt" 2>/dev/null || true
   echo "before search, waited for autovacuum to finish: $(cat "$OUT/settle.txt")"
   echo "failed bundles: $(wc -l <"$OUT/ingest-errors.tsv") (see ingest-errors.tsv)"
   echo
