@@ -120,6 +120,73 @@ class TransactionTest extends FhirTestSupport {
     assertThat(none.getTotal()).isZero();
   }
 
+  /** A transaction of several megabytes whose first entry points at its last (read back compressed, twice). */
+  private Bundle largeTransaction(String family, int patients) {
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String last = "urn:uuid:" + java.util.UUID.randomUUID();
+    tx.addEntry().setResource(observation(last, null)).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    String filler = "Antécédents : paludisme, drépanocytose. ".repeat(25);
+    for (int i = 0; i < patients; i++) {
+      Patient p = new Patient();
+      p.addName().setFamily(family).addGiven("Kossi" + i);
+      p.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+          .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + filler + i + "</div>");
+      tx.addEntry().setFullUrl(i == patients - 1 ? last : "urn:uuid:" + java.util.UUID.randomUUID()).setResource(p)
+          .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    }
+    return tx;
+  }
+
+  private HttpResponse<String> postChunked(byte[] body) throws Exception {
+    java.net.http.HttpRequest rq = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base()))
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + token())
+        // No length: sent chunked, so the server cannot size its buffer in advance.
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+        .build();
+    return HTTP.send(rq, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long countFamily(String family) {
+    return client().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value(family))
+        .returnBundle(Bundle.class).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT).execute().getTotal();
+  }
+
+  @Test
+  void a_transaction_of_several_megabytes_loads_whole_with_or_without_a_declared_length() throws Exception {
+    for (boolean chunked : new boolean[] {false, true}) {
+      String family = unique("Large");
+      byte[] body = CTX.newJsonParser().encodeResourceToString(largeTransaction(family, 2500))
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(body.length).isGreaterThan(3 << 20); // several of the server's 1 MiB compressed blocks
+      HttpResponse<String> r = chunked ? postChunked(body)
+          : send("POST", "", "application/fhir+json", new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(200);
+      Bundle resp = (Bundle) CTX.newJsonParser().parseResource(r.body());
+      assertThat(resp.getEntry()).hasSize(2501).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+      String lastPatient = resp.getEntry().get(2500).getResponse().getLocation().split("/_history")[0];
+      String obs = resp.getEntry().get(0).getResponse().getLocation().split("/_history")[0];
+      assertThat(client().read().resource(Observation.class).withUrl(obs).execute().getSubject().getReference())
+          .isEqualTo(lastPatient);
+      assertThat(countFamily(family)).isEqualTo(2500);
+    }
+  }
+
+  @Test
+  void a_transaction_of_several_megabytes_failing_at_its_last_entry_stores_nothing() throws Exception {
+    long before = versions();
+    String family = unique("LargeAtomic");
+    Bundle tx = largeTransaction(family, 2500);
+    tx.addEntry().setResource(observation("Patient/" + unique("does-not-exist"), null))
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    HttpResponse<String> r = postChunked(CTX.newJsonParser().encodeResourceToString(tx)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.body()).contains("Entry #2501").contains("does-not-exist");
+    assertThat(versions()).isEqualTo(before);
+    assertThat(countFamily(family)).isZero();
+  }
+
   @Test
   void bad_content_in_elements_no_parameter_reads_is_still_refused() throws Exception {
     // A create in a transaction is indexed from the elements its parameters reach only; the rest

@@ -42,16 +42,19 @@ final class BundleProcessor {
   }
 
   void process(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
-    byte[] body = req.body();
-    if (body.length == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
+    RequestBody content = req.content();
+    if (content.length() == 0) throw FhirError.badRequest("POST to the base takes a transaction or batch Bundle.");
     boolean representation = "representation".equals(req.preferReturn());
     if (!req.bodyIsXml()) {
-      BundleStream stream = new BundleStream(fhir.mapper(), body);
+      BundleStream stream = new BundleStream(fhir.mapper(), content);
       BundleStream.Scan scan = stream.scan();
       if ("transaction".equals(scan.type()) && "Bundle".equals(scan.envelope().path("resourceType").asText())) {
         try {
           List<String> missing = new ArrayList<>();
           Bundle bundle = (Bundle) fhir.checkAndParseTree(scan.envelope(), missing);
+          // The entries' requests now live in HAPI's model; their JSON (a kilobyte an entry) need
+          // not stay for the whole transaction.
+          scan.envelope().remove("entry");
           if (!missing.isEmpty()) throw FhirError.badRequest("The Bundle lacks a required element: " + missing.get(0) + ".");
           List<BundleEntryComponent> entries = bundle.getEntry();
           List<Responses.Entry> out = run(req, entries, representation, new StreamedEntries(stream, scan), "transaction");
@@ -63,7 +66,7 @@ final class BundleProcessor {
       }
     }
     Map<Integer, ObjectNode> detached = new HashMap<>();
-    FhirServices.ParsedBody parsedBody = fhir.parseBundle(body, req.bodyIsXml(), detached);
+    FhirServices.ParsedBody parsedBody = fhir.parseBundle(req.body(), req.bodyIsXml(), detached);
     IBaseResource parsed = parsedBody.resource();
     if (!(parsed instanceof Bundle bundle)) {
       throw FhirError.badRequest("POST to the base takes a Bundle of type transaction or batch, not a "

@@ -28,11 +28,11 @@ final class BundleStream {
   /** Reads one value out of the stream (the mapper itself refuses anything after a whole document). */
   private final com.fasterxml.jackson.databind.ObjectReader subtree;
   private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-  private final byte[] body;
+  private final RequestBody body;
   private JsonParser parser;
   private int position = -1;
 
-  BundleStream(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] body) {
+  BundleStream(com.fasterxml.jackson.databind.ObjectMapper mapper, RequestBody body) {
     this.mapper = mapper;
     this.factory = mapper.getFactory();
     this.subtree = mapper.reader().without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -40,7 +40,7 @@ final class BundleStream {
   }
 
   Scan scan() {
-    try (JsonParser p = factory.createParser(body)) {
+    try (JsonParser p = factory.createParser(body.open())) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw bad("the body must be a JSON object");
       ObjectNode envelope = mapper.createObjectNode();
       List<String> types = new ArrayList<>();
@@ -123,7 +123,7 @@ final class BundleStream {
 
   private void restart() throws IOException {
     if (parser != null) parser.close();
-    parser = factory.createParser(body);
+    parser = factory.createParser(body.open());
     position = -1;
     parser.nextToken();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -139,7 +139,7 @@ final class BundleStream {
     try {
       if (parser != null) parser.close();
     } catch (IOException ignored) {
-      // a parser over a byte array holds nothing to release
+      // a parser over the body in memory holds nothing to release
     }
   }
 

@@ -1,7 +1,6 @@
 package org.lafia.fhir.rest;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -21,6 +20,7 @@ final class FhirRequest {
   final boolean xml;
   final boolean pretty;
   final HttpServletRequest http;
+  private RequestBody content;
   private byte[] body;
   private final long maxBody;
 
@@ -77,11 +77,14 @@ final class FhirRequest {
   boolean bodyIsXml() {
     String ct = http.getContentType();
     if (ct == null || ct.isBlank()) {
-      byte[] b = body();
-      for (byte x : b) {
-        if (x == '<') return true;
-        if (x == '{' || x == '[') return false;
-        if (!Character.isWhitespace(x)) break;
+      try (InputStream in = content().open()) {
+        for (int x = in.read(); x >= 0; x = in.read()) {
+          if (x == '<') return true;
+          if (x == '{' || x == '[') return false;
+          if (!Character.isWhitespace(x)) break;
+        }
+      } catch (IOException e) {
+        throw FhirError.badRequest("The request body could not be read: " + e.getMessage());
       }
       throw new FhirError(415, "not-supported", "Send a Content-Type: application/fhir+json or application/fhir+xml.");
     }
@@ -92,31 +95,20 @@ final class FhirRequest {
         + "' is not supported: send application/fhir+json or application/fhir+xml.");
   }
 
+  /** The body as one array (a large body kept compressed is expanded once, here). */
   byte[] body() {
-    if (body != null) return body;
+    if (body == null) body = content().bytes();
+    return body;
+  }
+
+  /** The body, read once: large ones are kept compressed and read again as streams ({@link RequestBody}). */
+  RequestBody content() {
+    if (content != null) return content;
     long declared = http.getContentLengthLong();
     if (declared > maxBody) throw tooLarge();
     try (InputStream in = http.getInputStream()) {
-      if (declared > 0) {
-        // Length known: read into one array of that size (no growing buffer, no final copy: a
-        // 90 MB transaction would otherwise take 180 MB of heap for a moment).
-        byte[] exact = in.readNBytes((int) declared);
-        if (exact.length < declared) throw FhirError.badRequest("The request body ended before its declared length.");
-        if (in.read() >= 0) throw FhirError.badRequest("The request body is longer than its declared length.");
-        body = exact;
-        return body;
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(8192); // chunked: length unknown
-      byte[] buf = new byte[65536];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        total += n;
-        if (total > maxBody) throw tooLarge();
-        out.write(buf, 0, n);
-      }
-      body = out.toByteArray();
-      return body;
+      content = RequestBody.read(in, declared, maxBody, this::tooLarge);
+      return content;
     } catch (IOException e) {
       throw FhirError.badRequest("The request body could not be read: " + e.getMessage());
     }

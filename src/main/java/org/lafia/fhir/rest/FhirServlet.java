@@ -48,9 +48,13 @@ public final class FhirServlet extends HttpServlet {
   }
 
   /**
-   * Bodies being parsed at once, in KiB: a parsed bundle holds several times its size in memory,
-   * so large bodies queue for their share instead of exhausting the heap together. Small bodies
-   * (under 256 KiB) never wait.
+   * Bodies being processed at once, in KiB of their size: large bodies queue for their share
+   * instead of exhausting the heap together; small ones (under 256 KiB) never wait. A transaction in
+   * progress holds about three quarters of its size (its body LZ4-compressed, see {@link
+   * RequestBody}, and a few hundred bytes per entry). A larger share lets more large transactions
+   * run at once but does not load faster: on two cores, a quarter of the heap instead of a tenth
+   * cost 15–25 % more CPU per resource in the JVM and in PostgreSQL (more live data to collect,
+   * more contention on the same index pages) for the same rate (docs/benchmarks.md).
    */
   private final int budgetKib = (int) Math.max(64 * 1024, Runtime.getRuntime().maxMemory() / 10 / 1024);
 
@@ -89,6 +93,7 @@ public final class FhirServlet extends HttpServlet {
     } catch (SQLException e) {
       FhirError mapped = mapSql(e);
       if (mapped.status() >= 500) log.error("Database error on {} {}", http.getMethod(), http.getRequestURI(), e);
+      if (mapped.status() == 503) resp.setHeader("Retry-After", "60");
       fail(req, resp, mapped.status(), mapped.issueCode(), mapped.getMessage());
     } catch (RuntimeException e) {
       log.error("Unexpected error on {} {}", http.getMethod(), http.getRequestURI(), e);
@@ -107,6 +112,9 @@ public final class FhirServlet extends HttpServlet {
     }
   }
 
+  private static final Map<String, String> RESOURCE_LIMIT = Map.of("53100", "disk full", "53200", "out of memory",
+      "53300", "too many connections", "53400", "configuration limit exceeded");
+
   static FhirError mapSql(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("23505")) {
@@ -119,13 +127,28 @@ public final class FhirServlet extends HttpServlet {
     if (state.startsWith("22") || state.startsWith("54")) {
       return FhirError.badRequest("A value in the request cannot be stored or searched: " + e.getMessage());
     }
+    // The database cannot take more now (class 53: disk full, out of memory, too many
+    // connections): the statement failed, so its transaction stored nothing; the client may retry.
+    if (state.startsWith("53")) {
+      return new FhirError(503, "transient", "The database cannot take this request now (" + RESOURCE_LIMIT.getOrDefault(state,
+          "insufficient resources") + "); nothing was stored: retry later. / La base de données ne peut pas traiter la"
+          + " requête pour le moment ; rien n'a été enregistré : réessayez plus tard.");
+    }
+    // Unreachable or shutting down (08, 57P): a write's outcome may be unknown if it was committing.
+    if (state.startsWith("08") || state.startsWith("57P")) {
+      return new FhirError(503, "transient", "The database is unreachable or restarting; retry later (for a write,"
+          + " read the resource first: it may have been stored). / La base de données est injoignable ou redémarre ;"
+          + " réessayez plus tard (pour une écriture, vérifiez d'abord si elle a été enregistrée).");
+    }
     return new FhirError(500, "exception", "Database error");
   }
 
   private void fail(FhirRequest req, HttpServletResponse resp, int status, String code, String message)
       throws IOException {
     if (resp.isCommitted()) return;
+    String retryAfter = resp.getHeader("Retry-After"); // set with a 503 just before; reset() would drop it
     resp.reset();
+    if (retryAfter != null) resp.setHeader("Retry-After", retryAfter);
     FhirRequest safe = req;
     out.outcome(safe, resp, status, "error", code, message);
   }
