@@ -21,15 +21,7 @@ final class RequestBody {
   static final int COMPRESS_FROM = 1 << 20;
   private static final int BLOCK = 1 << 20;
 
-  private static final LZ4Factory LZ4 = factory();
-
-  private static LZ4Factory factory() {
-    try {
-      return LZ4Factory.nativeInstance();
-    } catch (LinkageError | RuntimeException | AssertionError unavailable) { // no library for this platform
-      return LZ4Factory.fastestJavaInstance();
-    }
-  }
+  private static final LZ4Factory LZ4 = org.lafia.platform.Lz4.FACTORY;
 
   private final byte[] plain;
   private final List<byte[]> blocks;

@@ -19,24 +19,11 @@ final class BodyCodec {
   /** Below this many bytes compression saves too little to pay for itself. */
   private static final int MIN_TO_COMPRESS = 128;
 
-  private static final LZ4Factory LZ4 = factory();
+  private static final LZ4Factory LZ4 = org.lafia.platform.Lz4.FACTORY;
   private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
   private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
 
   private BodyCodec() {}
-
-  /**
-   * The native LZ4 (about twice the speed of the Java one), else the fastest Java one.
-   * {@code fastestInstance()} would refuse native code whenever the library was loaded by another
-   * class loader than the system's, as in the executable jar, where only one loader ever loads it.
-   */
-  private static LZ4Factory factory() {
-    try {
-      return LZ4Factory.nativeInstance();
-    } catch (LinkageError | RuntimeException | AssertionError unavailable) { // no library for this platform
-      return LZ4Factory.fastestJavaInstance();
-    }
-  }
 
   /** The stored form of a body as an array of its own (what {@link #encodeInto} writes in place). */
   static byte[] encode(String json) {
