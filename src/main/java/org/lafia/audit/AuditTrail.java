@@ -152,14 +152,14 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
             insert(batch);
             break;
           } catch (SQLException | RuntimeException e) {
-            if (!unreachable(e)) {
+            if (!mustWait(e)) {
               // The database refused the statement itself (an entry it cannot take): the entries
               // one by one, so that one bad entry costs only itself, logged.
               for (Entry one : batch) writeNow(List.of(one));
               break;
             }
-            // The database is away: keep the entries and try again (callers write their own
-            // entries once the queue is full); at a stop, give up after a few attempts, loudly.
+            // The database is away or out of room: keep the entries and try again (callers write
+            // their own entries once the queue is full); at a stop, give up after a few attempts, loudly.
             if (closing && attempt >= 3) {
               lost(batch, e);
               break;
@@ -181,10 +181,15 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Whether the database could not be reached (try again later), rather than refusing the statement. */
-  private static boolean unreachable(Exception e) {
+  /**
+   * Whether the database cannot take the entries now (try again later), rather than refusing the
+   * statement: unreachable or restarting (08, 57P), or out of resources (53: disk full, out of
+   * memory, too many connections) — a full disk must not cost the trail its entries.
+   */
+  private static boolean mustWait(Exception e) {
     if (e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException) return true;
-    return e instanceof SQLException s && s.getSQLState() != null && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"));
+    String state = e instanceof SQLException s ? s.getSQLState() : null;
+    return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
   }
 
   private void insert(List<Entry> batch) throws SQLException {

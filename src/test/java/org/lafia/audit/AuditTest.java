@@ -172,6 +172,36 @@ class AuditTest {
   }
 
   @Test
+  void entries_the_database_has_no_room_for_wait_and_are_written_once_it_has() throws Exception {
+    String marker = "disk-full-" + UUID.randomUUID();
+    JdbcTemplate j = jdbc();
+    // A full disk, as PostgreSQL reports it (SQLState 53100), for as long as the flag row exists.
+    j.execute("create table audit_test_disk_full (flag int)");
+    j.execute("insert into audit_test_disk_full values (1)");
+    j.execute("create function audit_test_disk_full() returns trigger language plpgsql as $$ begin"
+        + " if exists (select 1 from audit_test_disk_full) then"
+        + " raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end if;"
+        + " return new; end $$");
+    j.execute("create trigger audit_test_disk_full before insert on audit_event for each row execute function audit_test_disk_full()");
+    try {
+      for (int i = 0; i < 3; i++) {
+        trail.record(new org.lafia.fhir.spi.AuditSink.Access('R', "read", 0, List.of("p-full"), List.of("Patient/p-full"),
+            marker, "entry " + i));
+      }
+      Thread.sleep(1500); // the writer has tried, and been refused, at least once
+      assertThat(j.queryForObject("select count(*) from audit_event where query = ?", Integer.class, marker)).isZero();
+      j.execute("delete from audit_test_disk_full"); // room again
+      trail.flush();
+      assertThat(j.queryForList("select detail from audit_event where query = ? order by seq", String.class, marker))
+          .containsExactly("entry 0", "entry 1", "entry 2");
+    } finally {
+      j.execute("drop trigger if exists audit_test_disk_full on audit_event");
+      j.execute("drop function if exists audit_test_disk_full()");
+      j.execute("drop table if exists audit_test_disk_full");
+    }
+  }
+
+  @Test
   void sealed_entries_cannot_be_changed_or_deleted() throws Exception {
     createPatient();
     chain.sealAll();
