@@ -65,12 +65,8 @@ final class RequestBody {
     long total = 0;
     for (int n = first; n > 0; n = in.readNBytes(buf, 0, BLOCK)) {
       total += n;
-      if (total > max || (declared >= 0 && total > declared)) {
-        if (declared >= 0 && total > declared) {
-          throw FhirError.badRequest("The request body is longer than its declared length.");
-        }
-        throw tooLarge.get();
-      }
+      if (declared >= 0 && total > declared) throw FhirError.badRequest("The request body is longer than its declared length.");
+      if (total > max) throw tooLarge.get();
       int c = compressor.compress(buf, 0, n, packed, 0, packed.length);
       blocks.add(java.util.Arrays.copyOf(packed, c));
       lengths.add(n);
