@@ -31,7 +31,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * statement. Sign-ins, token grants and break-the-glass grants are written at once, by the caller.
  *
  * <p>What can be lost: entries accepted by a node that crashes (the process killed, not stopped)
- * in the few milliseconds before the writer commits them. A stop (SIGTERM) writes them all first.
+ * in the ten or so milliseconds before the writer commits them. A stop (SIGTERM) writes them all first.
  * When the queue is full (the database slower than the requests), callers write their own entry,
  * so that the queue's bound slows readers down rather than dropping entries.
  */
@@ -41,6 +41,12 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       + " source_ip, patients, entities, query, purpose, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final int QUEUE_CAPACITY = 20_000;
   private static final int BATCH = 500;
+  /**
+   * How long the writer lets entries gather after the first one arrives: at a few hundred reads a
+   * second it writes a handful per statement and commit instead of one, and the requests' threads
+   * no longer wake it for every entry (one entry per batch was a tenth of a search's CPU).
+   */
+  private static final long GATHER_MILLIS = 10;
 
   /** Who acted, as the audit trail names them. */
   public record Agent(String name, char kind, List<String> roles) {}
@@ -146,6 +152,7 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
           continue;
         }
         batch.add(first);
+        if (!closing && queue.size() < BATCH - 1) gather();
         queue.drainTo(batch, BATCH - 1);
         for (int attempt = 1; ; attempt++) {
           try {
@@ -178,6 +185,15 @@ public final class AuditTrail implements AuditSink, AutoCloseable {
       } catch (RuntimeException e) {
         log.error("Audit writer error", e);
       }
+    }
+  }
+
+  /** Lets entries gather; an interrupt cuts it short but never costs the entry already taken. */
+  private static void gather() {
+    try {
+      Thread.sleep(GATHER_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

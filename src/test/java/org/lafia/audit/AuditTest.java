@@ -172,6 +172,23 @@ class AuditTest {
   }
 
   @Test
+  void entries_of_one_request_after_another_are_gathered_into_shared_commits() throws Exception {
+    // A single client's reads, a millisecond apart: the writer lets entries gather for a moment
+    // rather than committing each one as it arrives.
+    String marker = "one-by-one-" + UUID.randomUUID();
+    int entries = 60;
+    for (int i = 0; i < entries; i++) {
+      trail.record(new org.lafia.fhir.spi.AuditSink.Access('R', "read", 0, List.of("p-1"), List.of("Patient/p-1"), marker, "entry " + i));
+      Thread.sleep(1);
+    }
+    trail.flush();
+    assertThat(jdbc().queryForList("select detail from audit_event where query = ? order by seq", String.class, marker))
+        .hasSize(entries).first().isEqualTo("entry 0");
+    assertThat(jdbc().queryForObject("select count(distinct txid) from audit_event where query = ?", Integer.class, marker))
+        .isLessThan(entries / 2);
+  }
+
+  @Test
   void entries_the_database_has_no_room_for_wait_and_are_written_once_it_has() throws Exception {
     String marker = "disk-full-" + UUID.randomUUID();
     JdbcTemplate j = jdbc();
