@@ -68,6 +68,26 @@ class CrudTest extends FhirTestSupport {
   }
 
   @Test
+  void the_same_content_sent_again_without_meta_keeps_the_version_alone_and_in_a_transaction() throws Exception {
+    // A registry feed or a loader sends the same resource again, bare (no meta): no new version.
+    String id = unique("same-bare");
+    String body = "{\"resourceType\":\"Organization\",\"id\":\"" + id + "\",\"name\":\"CMS Adidogomé\"}";
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> r = send("PUT", "/Organization/" + id, "application/fhir+json", body);
+      assertThat(r.statusCode()).isEqualTo(i == 0 ? 201 : 200);
+      assertThat(r.headers().firstValue("ETag")).hasValue("W/\"1\"");
+    }
+    String tx = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":" + body
+        + ",\"request\":{\"method\":\"PUT\",\"url\":\"Organization/" + id + "\"}}]}";
+    HttpResponse<String> r = send("POST", "", "application/fhir+json", tx);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(CTX.newJsonParser().parseResource(Bundle.class, r.body()).getEntryFirstRep().getResponse().getEtag())
+        .isEqualTo("W/\"1\"");
+    HttpResponse<String> changed = send("PUT", "/Organization/" + id, "application/fhir+json", body.replace("Adidogomé", "Adidogomé II"));
+    assertThat(changed.headers().firstValue("ETag")).hasValue("W/\"2\"");
+  }
+
+  @Test
   void update_with_a_client_id_creates_the_resource() {
     String id = unique("client-id");
     Patient p = patient("Mensah");

@@ -380,10 +380,15 @@ final class WriteSession implements AutoCloseable {
     Resource r = (Resource) resource;
     String v = r.getMeta().getVersionId();
     Date lu = r.getMeta().getLastUpdated();
+    // HAPI writes the id's version as meta.versionId when the meta has none: a resource parsed
+    // from a stored body (Type/id/_history/n) would never hash like the same content sent bare.
+    org.hl7.fhir.r4.model.IdType id = r.getIdElement();
+    r.setIdElement(id.toVersionless());
     r.getMeta().setVersionId(null);
     r.getMeta().setLastUpdated(null);
     IParser p = fhir.jsonParser();
     String json = p.encodeResourceToString(resource);
+    r.setIdElement(id);
     r.getMeta().setVersionId(v);
     r.getMeta().setLastUpdated(lu);
     try {
