@@ -20,5 +20,6 @@ fi
 if [[ ${1:-} == token ]]; then
   exec java "${opts[@]}" "${launch[@]}" "$@"   # ./run.sh token --user clinicien: an access token (see README)
 fi
-# The documented demo accounts are on for this command only; a deployment leaves them off.
-exec java "${opts[@]}" "${launch[@]}" --lafia.security.demo-accounts=true "$@"
+# The documented demo accounts and the demo country are on for this command only; a deployment
+# leaves them off.
+exec java "${opts[@]}" "${launch[@]}" --lafia.security.demo-accounts=true --lafia.demo.enabled=true "$@"

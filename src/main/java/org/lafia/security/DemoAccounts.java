@@ -34,19 +34,27 @@ final class DemoAccounts {
   /** Loopback: any port is accepted (RFC 8252), for an EMR tried out on the same machine. */
   static final String WEB_CLIENT_REDIRECT = "http://127.0.0.1/callback";
 
+  // Ids of the demo country's Organizations (org.lafia.demo: ./run.sh loads it): a CMS and a CHU
+  // in Lomé, the Maritime region, the Golfe prefecture (Lomé), the country.
+  private static final String CMS_GBETSOGBE = "tg-fac-TG0303-006";
+  private static final String CHU_TOKOIN = "tg-fac-TG0303-009";
+  private static final String MARITIME = "tg-TG03";
+  private static final String GOLFE = "tg-TG0303";
+  private static final String TOGO = "tg";
+
   private record Person(String login, String name, String role, List<String> facilities, List<String> territories) {}
 
   private static final List<Person> PEOPLE = List.of(
-      new Person("clinicien", "Dr Kossi Amégan", "clinician", List.of("demo-facility-1"), List.of()),
-      new Person("infirmiere", "Akossiwa N'Guessan", "nurse", List.of("demo-facility-1"), List.of()),
-      new Person("specialiste", "Pr Yasmina El Idrissi", "specialist", List.of("demo-facility-2"), List.of()),
-      new Person("pharmacien", "Komla Agbeko", "pharmacist", List.of("demo-facility-1"), List.of()),
-      new Person("epidemiologiste", "Essi Kodjo", "surveillance-officer", List.of(), List.of("demo-region-1")),
-      new Person("investigateur", "Yaovi Adjo", "surveillance-case-officer", List.of(), List.of("demo-district-1")),
-      new Person("gestionnaire", "Mawuli Dossou", "data-manager", List.of(), List.of("demo-country")),
-      new Person("registre", "Abla Mensah", "registry-steward", List.of(), List.of("demo-country")),
-      new Person("admin", "Administrateur national", "national-admin", List.of(), List.of("demo-country")),
-      new Person("auditeur", "Edem Lawson", "auditor", List.of(), List.of("demo-country")));
+      new Person("clinicien", "Dr Kossi Amégan", "clinician", List.of(CMS_GBETSOGBE), List.of()),
+      new Person("infirmiere", "Akossiwa N'Guessan", "nurse", List.of(CMS_GBETSOGBE), List.of()),
+      new Person("specialiste", "Pr Yasmina El Idrissi", "specialist", List.of(CHU_TOKOIN), List.of()),
+      new Person("pharmacien", "Komla Agbeko", "pharmacist", List.of(CMS_GBETSOGBE), List.of()),
+      new Person("epidemiologiste", "Essi Kodjo", "surveillance-officer", List.of(), List.of(MARITIME)),
+      new Person("investigateur", "Yaovi Adjo", "surveillance-case-officer", List.of(), List.of(GOLFE)),
+      new Person("gestionnaire", "Mawuli Dossou", "data-manager", List.of(), List.of(TOGO)),
+      new Person("registre", "Abla Mensah", "registry-steward", List.of(), List.of(TOGO)),
+      new Person("admin", "Administrateur national", "national-admin", List.of(), List.of(TOGO)),
+      new Person("auditeur", "Edem Lawson", "auditor", List.of(), List.of(TOGO)));
 
   private DemoAccounts() {}
 

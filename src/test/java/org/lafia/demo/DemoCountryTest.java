@@ -1,0 +1,137 @@
+package org.lafia.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.lafia.fhir.FhirTestSupport;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@LafiaTest
+class DemoCountryTest extends FhirTestSupport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Autowired DemoLoader loader;
+
+  @Test
+  void the_geography_is_togo_with_its_regions_prefectures_and_public_facilities_and_always_the_same_bundle() {
+    DemoGeography tg = DemoGeography.of("TG");
+    assertThat(tg.regions()).isEqualTo(5);
+    assertThat(tg.districts()).isEqualTo(39); // the 2019 decree's prefectures
+    assertThat(tg.facilities()).isEqualTo(176); // the WHO/KEMRI list's geocoded public facilities
+    String once = CTX.newJsonParser().encodeResourceToString(tg.bundle());
+    String again = CTX.newJsonParser().encodeResourceToString(DemoGeography.of("tg").bundle());
+    assertThat(again).isEqualTo(once);
+    Bundle b = tg.bundle();
+    assertThat(b.getEntry()).hasSize(2 * (1 + 5 + 39 + 176));
+    assertThat(b.getEntry()).allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.PUT);
+  }
+
+  @Test
+  void census_populations_add_up_to_the_national_total_region_by_region() {
+    Map<String, Integer> population = new HashMap<>();
+    Map<String, String> parent = new HashMap<>();
+    for (Bundle.BundleEntryComponent e : DemoGeography.of("TG").bundle().getEntry()) {
+      if (e.getResource() instanceof Location l && l.hasExtension(DemoGeography.POPULATION)) {
+        population.put(l.getIdPart(), ((IntegerType) l.getExtensionByUrl(DemoGeography.POPULATION).getValue()).getValue());
+        if (l.hasPartOf()) parent.put(l.getIdPart(), l.getPartOf().getReferenceElement().getIdPart());
+      }
+    }
+    assertThat(population.get("tg")).isEqualTo(8_095_498); // INSEED, RGPH-5 (2022)
+    assertThat(population.get("tg-TG03")).isEqualTo(3_534_991); // Maritime, Grand Lomé included
+    for (String region : List.of("tg-TG01", "tg-TG02", "tg-TG03", "tg-TG04", "tg-TG05")) {
+      int districts = parent.entrySet().stream().filter(x -> x.getValue().equals(region)).mapToInt(x -> population.get(x.getKey())).sum();
+      assertThat(districts).as(region).isEqualTo(population.get(region));
+    }
+  }
+
+  @Test
+  void every_facility_lies_inside_the_outline_of_its_prefecture() throws Exception {
+    Map<String, JsonNode> outline = new HashMap<>();
+    List<Location> facilities = new java.util.ArrayList<>();
+    for (Bundle.BundleEntryComponent e : DemoGeography.of("TG").bundle().getEntry()) {
+      if (!(e.getResource() instanceof Location l)) continue;
+      if (l.hasExtension(DemoGeography.BOUNDARY)) {
+        Attachment a = (Attachment) l.getExtensionByUrl(DemoGeography.BOUNDARY).getValue();
+        assertThat(a.getContentType()).isEqualTo("application/geo+json");
+        JsonNode geometry = JSON.readTree(a.getData());
+        assertThat(geometry.get("type").asText()).isIn("Polygon", "MultiPolygon");
+        outline.put(l.getIdPart(), geometry);
+      } else {
+        facilities.add(l);
+      }
+    }
+    assertThat(outline).hasSize(1 + 5 + 39);
+    assertThat(facilities).hasSize(176);
+    for (Location f : facilities) {
+      JsonNode district = outline.get(f.getPartOf().getReferenceElement().getIdPart());
+      assertThat(inside(f.getPosition().getLongitude().doubleValue(), f.getPosition().getLatitude().doubleValue(), district))
+          .as(f.getName() + " in " + f.getPartOf().getReference()).isTrue();
+      // and not inside another prefecture's (the country's outline and the regions' aside)
+      long others = outline.entrySet().stream().filter(o -> o.getKey().length() == "tg-TG0101".length())
+          .filter(o -> inside(f.getPosition().getLongitude().doubleValue(), f.getPosition().getLatitude().doubleValue(), o.getValue()))
+          .count();
+      assertThat(others).as(f.getName()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void loaded_through_the_fhir_api_it_is_searchable_as_a_hierarchy_and_a_second_load_changes_nothing() throws Exception {
+    loader.loadInto(base());
+    // Golfe (Lomé) and its facilities, by the mCSD hierarchy
+    Bundle golfe = client().search().byUrl("Location?partof=Location/tg-TG0303&_count=100").returnBundle(Bundle.class).execute();
+    assertThat(golfe.getEntry()).isNotEmpty();
+    assertThat(golfe.getEntry()).allMatch(e -> ((Location) e.getResource()).getPosition().hasLatitude());
+    Bundle prefectures = client().search().byUrl("Organization?partof=Organization/tg-TG05&_count=100").returnBundle(Bundle.class).execute();
+    assertThat(prefectures.getEntry()).extracting(e -> ((Organization) e.getResource()).getName())
+        .containsExactlyInAnyOrder("Cinkassé", "Kpendjal", "Kpendjal-Ouest", "Oti", "Oti-Sud", "Tandjoaré", "Tône");
+    Bundle chu = client().search().byUrl("Organization?type=" + DemoGeography.FACILITY_TYPE + "|CHU").returnBundle(Bundle.class).execute();
+    assertThat(chu.getEntry()).hasSize(3);
+    Bundle jurisdictions = client().search().byUrl("Location?type=" + DemoGeography.MCSD_TYPES + "|jurisdiction&_summary=count")
+        .returnBundle(Bundle.class).execute();
+    assertThat(jurisdictions.getTotal()).isEqualTo(45);
+
+    loader.loadInto(base());
+    for (String ref : List.of("Organization/tg", "Location/tg-TG0303", "Location/" + DemoGeography.facilityId("TG0303-001"))) {
+      HttpResponse<String> r = send("GET", "/" + ref, null, null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      Resource res = (Resource) CTX.newJsonParser().parseResource(r.body());
+      assertThat(res.getMeta().getVersionId()).as(ref).isEqualTo("1");
+    }
+  }
+
+  /** Ray casting over the rings of a GeoJSON Polygon or MultiPolygon (holes excluded). */
+  private static boolean inside(double x, double y, JsonNode geometry) {
+    JsonNode polygons = geometry.get("type").asText().equals("Polygon")
+        ? JSON.createArrayNode().add(geometry.get("coordinates")) : geometry.get("coordinates");
+    for (JsonNode polygon : polygons) {
+      if (!inRing(x, y, polygon.get(0))) continue;
+      boolean hole = false;
+      for (int i = 1; i < polygon.size(); i++) hole |= inRing(x, y, polygon.get(i));
+      if (!hole) return true;
+    }
+    return false;
+  }
+
+  private static boolean inRing(double x, double y, JsonNode ring) {
+    boolean in = false;
+    for (int i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      double xi = ring.get(i).get(0).asDouble(), yi = ring.get(i).get(1).asDouble();
+      double xj = ring.get(j).get(0).asDouble(), yj = ring.get(j).get(1).asDouble();
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+    }
+    return in;
+  }
+}
