@@ -71,6 +71,25 @@ public final class DemoGeography {
     return "tg-fac-" + code;
   }
 
+  /** A public health facility of the list: its code (district P-code and number), name, type (CHU… USP) and where it is. */
+  public record Facility(String code, String name, String type, String district, String region) {
+    public String id() {
+      return facilityId(code);
+    }
+  }
+
+  /** The facilities, in the file's order (by district, then name). */
+  public java.util.List<Facility> facilityList() {
+    java.util.Map<String, String> regionOf = new java.util.HashMap<>();
+    for (JsonNode d : data.get("districts")) regionOf.put(d.get("pcode").asText(), d.get("region").asText());
+    java.util.List<Facility> out = new java.util.ArrayList<>();
+    for (JsonNode f : data.get("facilities")) {
+      String district = f.get("district").asText();
+      out.add(new Facility(f.get("code").asText(), f.get("name").asText(), f.get("type").asText(), district, regionOf.get(district)));
+    }
+    return out;
+  }
+
   public int regions() {
     return data.get("regions").size();
   }

@@ -69,13 +69,19 @@ public final class DemoLoader {
 
   /** Loads Togo into the FHIR API at {@code base} (this node's), with a token of this node's issuer. */
   void loadInto(String base) throws Exception {
-    load(base, token(encoder.getObject()), DemoGeography.of("TG"));
+    String token = token(encoder.getObject());
+    DemoGeography geography = DemoGeography.of("TG");
+    long t0 = System.nanoTime();
+    post(base, token, geography.bundle(), "geography");
+    DemoWorkers workers = new DemoWorkers(geography, DemoNames.togo(), DemoWorkers.DEFAULT_SEED);
+    post(base, token, workers.bundle(), "health workers");
+    log.info("Demo country Togo in place: {} regions, {} prefectures, {} public health facilities, health workers {} ({} ms)",
+        geography.regions(), geography.districts(), geography.facilities(), workers.countByCadre(), (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Posts the geography's transaction to {@code base}; throws with the server's answer when it is refused. */
-  void load(String base, String token, DemoGeography geography) throws Exception {
-    long t0 = System.nanoTime();
-    String body = ctx.newJsonParser().encodeResourceToString(geography.bundle());
+  /** Posts one transaction to {@code base}; throws with the server's answer when it is refused. */
+  private void post(String base, String token, org.hl7.fhir.r4.model.Bundle bundle, String what) throws Exception {
+    String body = ctx.newJsonParser().encodeResourceToString(bundle);
     HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
         HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
             .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
@@ -83,11 +89,9 @@ public final class DemoLoader {
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException("the store refused the demo geography (HTTP " + r.statusCode() + "): "
+      throw new IllegalStateException("the store refused the demo " + what + " (HTTP " + r.statusCode() + "): "
           + r.body().substring(0, Math.min(600, r.body().length())));
     }
-    log.info("Demo country Togo in place: {} regions, {} prefectures, {} public health facilities ({} ms)",
-        geography.regions(), geography.districts(), geography.facilities(), (System.nanoTime() - t0) / 1_000_000);
   }
 
   private String token(JwtEncoder jwt) {
@@ -95,7 +99,7 @@ public final class DemoLoader {
     JwtClaimsSet claims = JwtClaimsSet.builder().issuer(security.issuer()).audience(List.of(security.audience()))
         .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5))).id(java.util.UUID.randomUUID().toString())
         .subject(CLIENT).claim("lafia_kind", "system").claim("client_id", CLIENT)
-        .claim("scope", List.of("system/Organization.cu", "system/Location.cu")).build();
+        .claim("scope", List.of("system/Organization.cu", "system/Location.cu", "system/Practitioner.cu", "system/PractitionerRole.cu")).build();
     return jwt.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
   }
 }

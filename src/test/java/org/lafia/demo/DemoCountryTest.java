@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -103,13 +104,78 @@ class DemoCountryTest extends FhirTestSupport {
         .returnBundle(Bundle.class).execute();
     assertThat(jurisdictions.getTotal()).isEqualTo(45);
 
+    // the staff of Lomé's CHU Campus, as generated
+    List<DemoWorkers.Worker> campus = workers().workers().stream().filter(w -> w.facility().code().equals("TG0303-005")).toList();
+    Bundle staff = client().search().byUrl("PractitionerRole?organization=Organization/tg-fac-TG0303-005&_count=500")
+        .returnBundle(Bundle.class).execute();
+    assertThat(staff.getEntry()).hasSize(campus.size());
+    Bundle midwives = client().search().byUrl("PractitionerRole?organization=Organization/tg-fac-TG0303-005&role="
+        + DemoWorkers.CADRE + "|sage-femme&_summary=count").returnBundle(Bundle.class).execute();
+    assertThat(midwives.getTotal()).isEqualTo((int) campus.stream().filter(w -> w.cadre().code().equals("sage-femme")).count());
+
     loader.loadInto(base());
-    for (String ref : List.of("Organization/tg", "Location/tg-TG0303", "Location/" + DemoGeography.facilityId("TG0303-001"))) {
+    for (String ref : List.of("Organization/tg", "Location/tg-TG0303", "Location/" + DemoGeography.facilityId("TG0303-001"),
+        "Practitioner/" + campus.get(0).id(), "PractitionerRole/" + campus.get(campus.size() - 1).id())) {
       HttpResponse<String> r = send("GET", "/" + ref, null, null);
       assertThat(r.statusCode()).isEqualTo(200);
       Resource res = (Resource) CTX.newJsonParser().parseResource(r.body());
       assertThat(res.getMeta().getVersionId()).as(ref).isEqualTo("1");
     }
+  }
+
+  private static DemoWorkers workers() {
+    return new DemoWorkers(DemoGeography.of("TG"), DemoNames.togo(), DemoWorkers.DEFAULT_SEED);
+  }
+
+  @Test
+  void health_workers_are_the_same_for_the_same_seed_and_staff_every_facility_by_its_level() {
+    String once = CTX.newJsonParser().encodeResourceToString(workers().bundle());
+    assertThat(CTX.newJsonParser().encodeResourceToString(workers().bundle())).isEqualTo(once);
+    assertThat(new DemoWorkers(DemoGeography.of("TG"), DemoNames.togo(), 7).workers())
+        .extracting(w -> w.name().family()).isNotEqualTo(workers().workers().stream().map(w -> w.name().family()).toList());
+
+    List<DemoWorkers.Worker> all = workers().workers();
+    Map<String, List<DemoWorkers.Worker>> byFacility = new HashMap<>();
+    all.forEach(w -> byFacility.computeIfAbsent(w.facility().code(), k -> new java.util.ArrayList<>()).add(w));
+    assertThat(byFacility).hasSize(176); // nobody's facility is empty
+    for (DemoGeography.Facility f : DemoGeography.of("TG").facilityList()) {
+      List<DemoWorkers.Worker> staff = byFacility.get(f.code());
+      double[] usual = DemoWorkers.STAFF.get(f.type());
+      for (int c = 0; c < DemoWorkers.CADRES.size(); c++) {
+        String cadre = DemoWorkers.CADRES.get(c).code();
+        long n = staff.stream().filter(w -> w.cadre().code().equals(cadre)).count();
+        long low = Math.round(usual[c] * 0.7), high = Math.round(usual[c] * 1.3);
+        if (cadre.equals("infirmier")) low = Math.max(1, low);
+        assertThat(n).as(f.code() + " " + f.type() + " " + cadre).isBetween(low, high);
+      }
+    }
+    assertThat(all).filteredOn(w -> w.cadre().code().equals("asc")).allMatch(w -> Set.of("CMS", "USP").contains(w.facility().type()));
+    assertThat(all).filteredOn(w -> w.cadre().code().equals("medecin") && w.facility().type().equals("CHU"))
+        .extracting(w -> w.specialty()[0]).contains("pediatrie", "gynecologie-obstetrique");
+    assertThat(all).filteredOn(w -> w.cadre().prefix() != null).allMatch(w -> w.licence().startsWith("TG-" + w.cadre().prefix() + "-"));
+    assertThat(all).allMatch(w -> w.phone().matches("\\+228 (9[0-3]|9[6-9]|70|79) \\d{2} \\d{2} \\d{2}"));
+    assertThat(all).extracting(DemoWorkers.Worker::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void workers_names_are_of_their_sex_and_of_their_region() {
+    DemoNames names = DemoNames.togo();
+    List<DemoWorkers.Worker> all = workers().workers();
+    for (DemoWorkers.Worker w : all) {
+      assertThat(names.givenNames(w.female())).as(w.id()).containsAll(w.name().given());
+      assertThat(w.name().family()).isNotBlank();
+    }
+    // Midwives are nearly all women; the Savanes' workers mostly Moba or Hausa, Maritime's mostly Ewe or Mina.
+    List<DemoWorkers.Worker> midwives = all.stream().filter(w -> w.cadre().code().equals("sage-femme")).toList();
+    assertThat(midwives.stream().filter(DemoWorkers.Worker::female).count()).isGreaterThan(midwives.size() * 85L / 100);
+    assertThat(share(all, "TG05", Set.of("moba", "hausa"))).isGreaterThan(0.65);
+    assertThat(share(all, "TG03", Set.of("ewe"))).isGreaterThan(0.7);
+    assertThat(share(all, "TG02", Set.of("kabiye"))).isGreaterThan(0.6);
+  }
+
+  private static double share(List<DemoWorkers.Worker> all, String region, Set<String> origins) {
+    List<DemoWorkers.Worker> here = all.stream().filter(w -> w.facility().region().equals(region)).toList();
+    return here.stream().filter(w -> origins.contains(w.name().origin())).count() / (double) here.size();
   }
 
   /** Ray casting over the rings of a GeoJSON Polygon or MultiPolygon (holes excluded). */
