@@ -58,6 +58,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_demo_country_goes_through_the_fhir_api_like_any_client() {
+    // HAPI's model and the FHIR API over HTTP; never the store, the search or the servlet.
+    noClasses().that().resideInAPackage("org.lafia.demo..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.lafia.fhir..", "org.lafia.audit..")
+        .check(LAFIA);
+  }
+
+  @Test
+  void nothing_depends_on_the_demo_country_but_the_command_line() {
+    noClasses().that().resideInAPackage("org.lafia..").and().resideOutsideOfPackage("org.lafia.demo..")
+        .and().doNotHaveFullyQualifiedName(LafiaApplication.class.getName())
+        .should().dependOnClassesThat().resideInAPackage("org.lafia.demo..")
+        .check(LAFIA);
+  }
+
+  @Test
   void the_fhir_layers_have_no_cycles() {
     slices().matching("org.lafia.fhir.(*)..").should().beFreeOfCycles().check(LAFIA);
   }

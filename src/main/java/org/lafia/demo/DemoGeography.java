@@ -90,6 +90,26 @@ public final class DemoGeography {
     return out;
   }
 
+  /** Census population of each prefecture, by P-code. */
+  public Map<String, Integer> districtPopulations() {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (JsonNode d : data.get("districts")) out.put(d.get("pcode").asText(), d.get("population").asInt());
+    return out;
+  }
+
+  public String districtName(String pcode) {
+    return nameOf("districts", pcode);
+  }
+
+  public String regionName(String pcode) {
+    return nameOf("regions", pcode);
+  }
+
+  private String nameOf(String list, String pcode) {
+    for (JsonNode x : data.get(list)) if (x.get("pcode").asText().equals(pcode)) return x.get("name").asText();
+    throw new IllegalArgumentException("No " + list + " " + pcode);
+  }
+
   public int regions() {
     return data.get("regions").size();
   }

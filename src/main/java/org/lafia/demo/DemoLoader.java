@@ -45,6 +45,13 @@ public final class DemoLoader {
     this.ctx = ctx;
   }
 
+  /** Whether the last load at start-up worked (the {@code demo} command's exit status). */
+  private volatile boolean loaded;
+
+  public boolean loaded() {
+    return loaded;
+  }
+
   @EventListener
   public void onReady(ApplicationReadyEvent ready) {
     if (!props.enabled()) return;
@@ -61,6 +68,7 @@ public final class DemoLoader {
         + env.getProperty("server.servlet.context-path", "") + "/fhir";
     try {
       loadInto(base);
+      loaded = true;
     } catch (Exception e) {
       // The node serves anyway: the demo is a convenience, not a condition of running.
       log.error("Demo country not loaded: {}", e.getMessage(), e);
@@ -69,25 +77,84 @@ public final class DemoLoader {
 
   /** Loads Togo into the FHIR API at {@code base} (this node's), with a token of this node's issuer. */
   void loadInto(String base) throws Exception {
+    loadInto(base, props.patients());
+  }
+
+  /**
+   * Loads the geography, the health workers and {@code patients} patients, unless the country
+   * already carries the fingerprint of exactly this load (same data, generator, seed and size):
+   * then a restart costs one read instead of comparing every resource again.
+   */
+  void loadInto(String base, int patients) throws Exception {
     String token = token(encoder.getObject());
+    String fingerprint = fingerprint(patients);
+    if (loaded(base, token, fingerprint)) {
+      log.info("Demo country Togo already in place ({} patients).", patients);
+      return;
+    }
     DemoGeography geography = DemoGeography.of("TG");
     long t0 = System.nanoTime();
     post(base, token, geography.bundle(), "geography");
     DemoWorkers workers = new DemoWorkers(geography, DemoNames.togo(), DemoWorkers.DEFAULT_SEED);
     post(base, token, workers.bundle(), "health workers");
-    log.info("Demo country Togo in place: {} regions, {} prefectures, {} public health facilities, health workers {} ({} ms)",
-        geography.regions(), geography.districts(), geography.facilities(), workers.countByCadre(), (System.nanoTime() - t0) / 1_000_000);
+    DemoPatients people = new DemoPatients(geography, DemoNames.togo(), workers, DemoPatients.DEFAULT_SEED);
+    int resources = 0;
+    for (int from = 1; from <= patients; from += PATIENTS_PER_BUNDLE) {
+      org.hl7.fhir.r4.model.Bundle b = people.bundle(from, Math.min(patients, from + PATIENTS_PER_BUNDLE - 1));
+      resources += b.getEntry().size();
+      post(base, token, b, "patients " + from + "+");
+    }
+    mark(base, token, fingerprint);
+    log.info("Demo country Togo in place: {} regions, {} prefectures, {} public health facilities, health workers {},"
+        + " {} patients ({} resources of their records) in {} ms", geography.regions(), geography.districts(),
+        geography.facilities(), workers.countByCadre(), patients, resources, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Bumped whenever the generators change what they make, so that a new build reloads. */
+  static final int GENERATOR_VERSION = 1;
+  static final String LOAD_TAG = "http://lafia.health/fhir/CodeSystem/demo-load";
+  private static final int PATIENTS_PER_BUNDLE = 250;
+
+  static String fingerprint(int patients) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    for (String file : List.of("/demo/tg/geography.json", "/demo/tg/names.json")) {
+      try (java.io.InputStream in = DemoLoader.class.getResourceAsStream(file)) {
+        md.update(in.readAllBytes());
+      }
+    }
+    md.update((GENERATOR_VERSION + "/" + DemoWorkers.DEFAULT_SEED + "/" + DemoPatients.DEFAULT_SEED + "/" + patients)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(md.digest(), 0, 12);
+  }
+
+  private boolean loaded(String base, String token, String fingerprint) throws Exception {
+    HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(base + "/Organization/tg")).GET(), token);
+    if (r.statusCode() != 200) return false;
+    org.hl7.fhir.r4.model.Organization tg = ctx.newJsonParser().parseResource(org.hl7.fhir.r4.model.Organization.class, r.body());
+    return tg.getMeta().getTag(LOAD_TAG, fingerprint) != null;
+  }
+
+  private void mark(String base, String token, String fingerprint) throws Exception {
+    org.hl7.fhir.r4.model.Parameters p = new org.hl7.fhir.r4.model.Parameters();
+    p.addParameter().setName("meta").setValue(new org.hl7.fhir.r4.model.Meta()
+        .addTag(LOAD_TAG, fingerprint, "Demo country loaded (generator " + GENERATOR_VERSION + ")"));
+    HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(base + "/Organization/tg/$meta-add"))
+        .header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(p))), token);
+    if (r.statusCode() != 200) log.warn("Demo country loaded but not marked (HTTP {}): the next start compares it again.", r.statusCode());
+  }
+
+  private static HttpResponse<String> http(HttpRequest.Builder b, String token) throws Exception {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
+        b.timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json").header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Posts one transaction to {@code base}; throws with the server's answer when it is refused. */
   private void post(String base, String token, org.hl7.fhir.r4.model.Bundle bundle, String what) throws Exception {
     String body = ctx.newJsonParser().encodeResourceToString(bundle);
-    HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-        HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofMinutes(5))
-            .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-            .header("Prefer", "return=minimal").header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/fhir+json")
+        .header("Prefer", "return=minimal").POST(HttpRequest.BodyPublishers.ofString(body)), token);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("the store refused the demo " + what + " (HTTP " + r.statusCode() + "): "
           + r.body().substring(0, Math.min(600, r.body().length())));
@@ -99,7 +166,9 @@ public final class DemoLoader {
     JwtClaimsSet claims = JwtClaimsSet.builder().issuer(security.issuer()).audience(List.of(security.audience()))
         .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5))).id(java.util.UUID.randomUUID().toString())
         .subject(CLIENT).claim("lafia_kind", "system").claim("client_id", CLIENT)
-        .claim("scope", List.of("system/Organization.cu", "system/Location.cu", "system/Practitioner.cu", "system/PractitionerRole.cu")).build();
+        .claim("scope", List.of("system/Organization.cru", "system/Location.cu", "system/Practitioner.cu", "system/PractitionerRole.cu",
+            "system/Patient.cu", "system/Encounter.cu", "system/Condition.cu", "system/Observation.cu", "system/MedicationRequest.cu",
+            "system/Immunization.cu")).build();
     return jwt.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
   }
 }

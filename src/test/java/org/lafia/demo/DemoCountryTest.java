@@ -90,7 +90,7 @@ class DemoCountryTest extends FhirTestSupport {
 
   @Test
   void loaded_through_the_fhir_api_it_is_searchable_as_a_hierarchy_and_a_second_load_changes_nothing() throws Exception {
-    loader.loadInto(base());
+    loader.loadInto(base(), 60);
     // Golfe (Lomé) and its facilities, by the mCSD hierarchy
     Bundle golfe = client().search().byUrl("Location?partof=Location/tg-TG0303&_count=100").returnBundle(Bundle.class).execute();
     assertThat(golfe.getEntry()).isNotEmpty();
@@ -113,9 +113,27 @@ class DemoCountryTest extends FhirTestSupport {
         + DemoWorkers.CADRE + "|sage-femme&_summary=count").returnBundle(Bundle.class).execute();
     assertThat(midwives.getTotal()).isEqualTo((int) campus.stream().filter(w -> w.cadre().code().equals("sage-femme")).count());
 
-    loader.loadInto(base());
-    for (String ref : List.of("Organization/tg", "Location/tg-TG0303", "Location/" + DemoGeography.facilityId("TG0303-001"),
-        "Practitioner/" + campus.get(0).id(), "PractitionerRole/" + campus.get(campus.size() - 1).id())) {
+    // the first patient's record, searchable by the usual clinical queries
+    DemoPatients.Record first = patients().record(1);
+    Bundle temperatures = client().search().byUrl("Observation?patient=" + first.patient().getIdPart()
+        + "&code=http://loinc.org|8310-5&_count=100").returnBundle(Bundle.class).execute();
+    assertThat(temperatures.getEntry()).hasSize((int) first.resources().stream()
+        .filter(r -> r instanceof org.hl7.fhir.r4.model.Observation o && o.getCode().getCodingFirstRep().getCode().equals("8310-5")).count());
+    Bundle registered = client().search().byUrl("Patient?organization=Organization/" + first.facility().id() + "&_summary=count")
+        .returnBundle(Bundle.class).execute();
+    assertThat(registered.getTotal()).isGreaterThanOrEqualTo(1);
+
+    loader.loadInto(base(), 60); // the same load: recognised by its fingerprint, nothing posted
+    HttpResponse<String> country = send("GET", "/Organization/tg", null, null);
+    assertThat(CTX.newJsonParser().parseResource(Organization.class, country.body()).getMeta()
+        .getTag(DemoLoader.LOAD_TAG, DemoLoader.fingerprint(60))).isNotNull();
+    loader.loadInto(base(), 61); // one patient more: everything posted again, unchanged resources keep their version
+    assertThat(send("GET", "/Patient/" + DemoPatients.patientId(61), null, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/Patient/" + DemoPatients.patientId(62), null, null).statusCode()).isEqualTo(404);
+    // (Organization/tg itself carries the fingerprint of the last complete load: it changes with each new load)
+    for (String ref : List.of("Location/tg", "Organization/tg-TG03", "Location/tg-TG0303", "Location/" + DemoGeography.facilityId("TG0303-001"),
+        "Practitioner/" + campus.get(0).id(), "PractitionerRole/" + campus.get(campus.size() - 1).id(),
+        "Patient/" + DemoPatients.patientId(1), "Encounter/" + DemoPatients.patientId(1) + "-e1")) {
       HttpResponse<String> r = send("GET", "/" + ref, null, null);
       assertThat(r.statusCode()).isEqualTo(200);
       Resource res = (Resource) CTX.newJsonParser().parseResource(r.body());
@@ -171,6 +189,75 @@ class DemoCountryTest extends FhirTestSupport {
     assertThat(share(all, "TG05", Set.of("moba", "hausa"))).isGreaterThan(0.65);
     assertThat(share(all, "TG03", Set.of("ewe"))).isGreaterThan(0.7);
     assertThat(share(all, "TG02", Set.of("kabiye"))).isGreaterThan(0.6);
+  }
+
+  private static DemoPatients patients() {
+    return new DemoPatients(DemoGeography.of("TG"), DemoNames.togo(), workers(), DemoPatients.DEFAULT_SEED);
+  }
+
+  @Test
+  void patients_are_the_same_for_the_same_seed_whatever_the_size_of_the_set() {
+    DemoPatients p = patients();
+    String once = CTX.newJsonParser().encodeResourceToString(p.bundle(1, 40));
+    assertThat(CTX.newJsonParser().encodeResourceToString(patients().bundle(1, 40))).isEqualTo(once);
+    // patient 17 is patient 17, in a set of 20 or alone
+    assertThat(CTX.newJsonParser().encodeResourceToString(p.bundle(17, 17)))
+        .isEqualTo(CTX.newJsonParser().encodeResourceToString(patients().bundle(17, 17)));
+    assertThat(p.records(1, 20).get(16).patient().getNameFirstRep().getNameAsSingleString())
+        .isEqualTo(p.records(17, 17).get(0).patient().getNameFirstRep().getNameAsSingleString());
+  }
+
+  @Test
+  void patients_follow_a_young_population_and_the_census_and_their_records_the_diseases_of_the_country() {
+    List<DemoPatients.Record> all = patients().records(1, 3000);
+    java.time.LocalDate ref = DemoPatients.REFERENCE_DAY;
+    java.util.function.ToIntFunction<DemoPatients.Record> age = r -> {
+      String b = r.patient().getBirthDateElement().getValueAsString();
+      return ref.getYear() - Integer.parseInt(b.substring(0, 4));
+    };
+    long under15 = all.stream().filter(r -> age.applyAsInt(r) < 15).count();
+    assertThat(under15 / 3000.0).isBetween(0.33, 0.47);
+    long women = all.stream().filter(r -> r.patient().getGender() == org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE).count();
+    assertThat(women / 3000.0).isBetween(0.46, 0.55);
+    // what a client registry meets: birth years alone, 1 January, children with a parent's phone
+    assertThat(all).filteredOn(r -> r.patient().getBirthDateElement().getValueAsString().length() == 4).hasSizeGreaterThan(30);
+    assertThat(all).filteredOn(r -> r.patient().getBirthDateElement().getValueAsString().endsWith("-01-01")).hasSizeGreaterThan(30);
+    // more patients where more people live: Golfe (1.3 million) against Danyi (40,000)
+    Map<String, Long> byDistrict = new HashMap<>();
+    all.forEach(r -> byDistrict.merge(r.facility().district(), 1L, Long::sum));
+    assertThat(byDistrict.get("TG0303")).isGreaterThan(10 * byDistrict.getOrDefault("TG0404", 0L));
+    assertThat(byDistrict.get("TG0303") / 3000.0).isBetween(0.10, 0.22); // 16 % of the census
+
+    List<Resource> records = all.stream().flatMap(r -> r.resources().stream()).toList();
+    long encounters = records.stream().filter(r -> r instanceof org.hl7.fhir.r4.model.Encounter).count();
+    Map<String, Long> diagnoses = new HashMap<>();
+    records.stream().filter(r -> r instanceof org.hl7.fhir.r4.model.Condition)
+        .forEach(r -> diagnoses.merge(((org.hl7.fhir.r4.model.Condition) r).getCode().getCodingFirstRep().getCode(), 1L, Long::sum));
+    assertThat(diagnoses.get("B54") / (double) encounters).isBetween(0.2, 0.4); // malaria, the first cause of consultation
+    assertThat(diagnoses).containsKeys("J06.9", "J18.9", "A09", "I10", "E11", "Z34");
+    for (DemoPatients.Record r : all) {
+      int a = age.applyAsInt(r);
+      for (Resource x : r.resources()) {
+        if (x instanceof org.hl7.fhir.r4.model.Condition c) {
+          String code = c.getCode().getCodingFirstRep().getCode();
+          if (code.equals("I10") || code.equals("E11")) assertThat(a).as(r.patient().getIdPart()).isGreaterThanOrEqualTo(35);
+          if (code.equals("Z34")) {
+            assertThat(r.patient().getGender()).isEqualTo(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE);
+            assertThat(a).isBetween(15, 45);
+          }
+          if (code.equals("A09")) assertThat(a).isLessThanOrEqualTo(8); // a child's diarrhoea, up to three years ago
+        }
+        if (x instanceof org.hl7.fhir.r4.model.Immunization im) {
+          assertThat(a).isLessThanOrEqualTo(6);
+          assertThat(im.getOccurrenceDateTimeType().getValueAsString().compareTo(r.patient().getBirthDateElement().getValueAsString())).isGreaterThanOrEqualTo(0);
+        }
+        if (x instanceof org.hl7.fhir.r4.model.Encounter e) {
+          // seen at their own facility, by someone who works there
+          assertThat(e.getServiceProvider().getReference()).isEqualTo("Organization/" + r.facility().id());
+          assertThat(e.getParticipantFirstRep().getIndividual().getReference()).startsWith("Practitioner/tg-hw-" + r.facility().code() + "-");
+        }
+      }
+    }
   }
 
   private static double share(List<DemoWorkers.Worker> all, String region, Set<String> origins) {
