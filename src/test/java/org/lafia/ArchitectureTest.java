@@ -74,6 +74,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_console_reads_the_fhir_api_as_the_person_and_nothing_depends_on_it() {
+    noClasses().that().resideInAPackage("org.lafia.console..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.lafia.fhir..", "org.lafia.audit..", "org.lafia.demo..")
+        .check(LAFIA);
+    noClasses().that().resideInAPackage("org.lafia..").and().resideOutsideOfPackage("org.lafia.console..")
+        .should().dependOnClassesThat().resideInAPackage("org.lafia.console..")
+        .check(LAFIA);
+  }
+
+  @Test
   void the_fhir_layers_have_no_cycles() {
     slices().matching("org.lafia.fhir.(*)..").should().beFreeOfCycles().check(LAFIA);
   }

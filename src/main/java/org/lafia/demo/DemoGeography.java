@@ -147,11 +147,12 @@ public final class DemoGeography {
     org.addIdentifier().setSystem(code.equals("TG") ? "urn:iso:std:iso:3166" : PCODE).setValue(code);
     org.setActive(true).setName(name);
     org.addType(type(MCSD_TYPES, "jurisdiction", "Jurisdiction"));
-    org.addType(type(LEVEL, level, switch (level) {
+    String levelName = switch (level) {
       case "country" -> "Pays";
       case "region" -> "Région";
       default -> "Préfecture (district sanitaire)";
-    }));
+    };
+    org.addType(type(LEVEL, level, levelName));
     if (parent != null) org.setPartOf(new Reference("Organization/" + jurisdictionId(parent)));
 
     Location loc = new Location();
@@ -159,6 +160,7 @@ public final class DemoGeography {
     loc.addIdentifier().setSystem(code.equals("TG") ? "urn:iso:std:iso:3166" : PCODE).setValue(code);
     loc.setStatus(Location.LocationStatus.ACTIVE).setName(name).setMode(Location.LocationMode.INSTANCE);
     loc.addType(type(MCSD_TYPES, "jurisdiction", "Jurisdiction"));
+    loc.addType(type(LEVEL, level, levelName));
     loc.setPhysicalType(type("http://terminology.hl7.org/CodeSystem/location-physical-type", "jdn", "Jurisdiction"));
     loc.setManagingOrganization(new Reference("Organization/" + id));
     if (parent != null) loc.setPartOf(new Reference("Location/" + jurisdictionId(parent)));

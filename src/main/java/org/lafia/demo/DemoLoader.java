@@ -111,7 +111,7 @@ public final class DemoLoader {
   }
 
   /** Bumped whenever the generators change what they make, so that a new build reloads. */
-  static final int GENERATOR_VERSION = 1;
+  static final int GENERATOR_VERSION = 2;
   static final String LOAD_TAG = "http://lafia.health/fhir/CodeSystem/demo-load";
   private static final int PATIENTS_PER_BUNDLE = 250;
 

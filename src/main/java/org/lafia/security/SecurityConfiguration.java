@@ -168,7 +168,8 @@ public class SecurityConfiguration {
   SecurityFilterChain web(HttpSecurity http, SecurityProperties props, Accounts accounts, JwtDecoder jwtDecoder,
       PasswordEncoder passwords) throws Exception {
     http.authorizeHttpRequests(a -> a
-            .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/login", "/error", "/css/**", "/favicon.ico").permitAll()
+            .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/login", "/error", "/css/**", "/js/**",
+                "/webjars/**", "/favicon.ico").permitAll()
             .anyRequest().authenticated())
         .headers(h -> h
             .contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; frame-ancestors 'none'; form-action 'self'"))
@@ -309,6 +310,12 @@ public class SecurityConfiguration {
     @Bean
     JwtEncoder jwtEncoder(SigningKeys keys) {
       return new NimbusJwtEncoder(keys.signingKey());
+    }
+
+    /** Tokens for the person signed in to the console (it reads the FHIR API as them). */
+    @Bean
+    PersonTokens personTokens(JwtEncoder encoder, Accounts accounts, SecurityProperties props) {
+      return new PersonTokens(encoder, accounts, props, java.time.Clock.systemUTC());
     }
 
     @Bean

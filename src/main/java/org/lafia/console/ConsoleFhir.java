@@ -1,0 +1,46 @@
+package org.lafia.console;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.Bundle;
+import org.lafia.security.PersonTokens;
+
+/**
+ * The FHIR API of this node, read as the signed-in person: the address the request came in on
+ * (so it works whatever interface the node listens on), the person's token, HAPI's parser.
+ */
+final class ConsoleFhir {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final FhirContext ctx;
+  private final PersonTokens tokens;
+
+  ConsoleFhir(FhirContext ctx, PersonTokens tokens) {
+    this.ctx = ctx;
+    this.tokens = tokens;
+  }
+
+  /** What the API answered: the bundle, or null with the status (a 403 means "not for this role"). */
+  record Answer(Bundle bundle, int status) {
+    boolean ok() {
+      return bundle != null;
+    }
+  }
+
+  Answer search(HttpServletRequest request, String login, String query) throws IOException, InterruptedException {
+    String host = request.getLocalAddr();
+    if (host.contains(":")) host = "[" + host + "]";
+    String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + "/fhir/" + query;
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + tokens.tokenFor(login)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) return new Answer(null, r.statusCode());
+    return new Answer(ctx.newJsonParser().parseResource(Bundle.class, r.body()), 200);
+  }
+}

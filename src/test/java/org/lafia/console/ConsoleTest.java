@@ -1,0 +1,185 @@
+package org.lafia.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.lafia.fhir.FhirTestSupport;
+import org.lafia.security.Accounts;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@LafiaTest
+class ConsoleTest extends FhirTestSupport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+  @Autowired Accounts accounts;
+
+  private String facility;
+  private String district;
+  private String patientFamily;
+  private String login;
+
+  /** A district, a CMS in it, a patient registered there with one consultation, and a clinician of that CMS. */
+  @BeforeEach
+  void aFacilityWithAPatientAndItsClinician() {
+    district = unique("district");
+    facility = unique("cms");
+    patientFamily = unique("Amégan");
+    login = unique("clin");
+    Location d = new Location();
+    d.setId(district);
+    d.setName("Préfecture " + district);
+    d.addType(new CodeableConcept(new Coding(ConsoleController.LEVEL, "district", null)));
+    d.addExtension(ConsoleController.BOUNDARY, new Attachment().setContentType("application/geo+json")
+        .setData("{\"type\":\"Polygon\",\"coordinates\":[[[1.0,6.0],[1.5,6.0],[1.5,6.5],[1.0,6.0]]]}".getBytes(StandardCharsets.UTF_8)));
+    client().update().resource(d).execute();
+    Organization o = new Organization();
+    o.setId(facility);
+    o.setName("CMS " + facility);
+    o.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
+    client().update().resource(o).execute();
+    Location l = new Location();
+    l.setId(facility);
+    l.setName("CMS " + facility);
+    l.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
+    l.addType(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, "CMS", null)));
+    l.setPosition(new Location.LocationPositionComponent().setLongitude(1.2).setLatitude(6.2));
+    l.setPartOf(new Reference("Location/" + district));
+    client().update().resource(l).execute();
+    Patient p = new Patient();
+    p.setId(unique("pat"));
+    p.addName().setFamily(patientFamily).addGiven("Kossi");
+    p.setManagingOrganization(new Reference("Organization/" + facility));
+    client().update().resource(p).execute();
+    Encounter e = new Encounter();
+    e.setStatus(Encounter.EncounterStatus.FINISHED);
+    e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null));
+    e.setSubject(new Reference("Patient/" + p.getIdPart()));
+    e.setServiceProvider(new Reference("Organization/" + facility));
+    e.getPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-14T09:30:00Z"));
+    client().create().resource(e).execute();
+    accounts.save(login, "Dr Essi Kodjo", "Console-Test-2026", List.of("clinician"), List.of(facility), List.of());
+  }
+
+  @Test
+  void the_home_page_needs_a_session_and_shows_what_the_clinicians_facility_holds_in_french_then_in_english() throws Exception {
+    Browser b = new Browser();
+    HttpResponse<String> anonymous = b.get("/");
+    assertThat(anonymous.statusCode()).isEqualTo(302);
+    assertThat(anonymous.headers().firstValue("Location").orElse("")).endsWith("/login");
+
+    b.signIn(login, "Console-Test-2026");
+    HttpResponse<String> home = b.get("/");
+    assertThat(home.statusCode()).isEqualTo(200);
+    assertThat(home.body()).contains("<html lang=\"fr\"", "Tableau de bord", "Dr Essi Kodjo", "clinicien", "patients visibles pour vous");
+    // one patient is in care at this clinician's CMS: the count and the latest consultation say so
+    assertThat(count(home.body(), "patients")).isEqualTo("1");
+    assertThat(home.body()).contains("Kossi " + patientFamily, "CMS " + facility, "14/03/2025");
+
+    HttpResponse<String> english = b.get("/?lang=en");
+    assertThat(english.body()).contains("<html lang=\"en\"", "Dashboard", "patients open to you", "2025-03-14", "Sign out");
+    assertThat(b.get("/").body()).as("the choice is kept").contains("Dashboard");
+  }
+
+  @Test
+  void the_map_gets_district_outlines_and_facility_points_as_geojson() throws Exception {
+    Browser b = new Browser();
+    b.signIn(login, "Console-Test-2026");
+    JsonNode districts = JSON.readTree(b.get("/console/map/districts.json").body());
+    assertThat(districts.get("type").asText()).isEqualTo("FeatureCollection");
+    JsonNode mine = find(districts, district);
+    assertThat(mine.get("geometry").get("type").asText()).isEqualTo("Polygon");
+    JsonNode facilities = JSON.readTree(b.get("/console/map/facilities.json").body());
+    JsonNode cms = find(facilities, facility);
+    assertThat(cms.get("properties").get("type").asText()).isEqualTo("CMS");
+    assertThat(cms.get("geometry").get("coordinates").get(0).asDouble()).isEqualTo(1.2);
+    assertThat(new Browser().get("/console/map/facilities.json").statusCode()).as("not without a session").isEqualTo(302);
+  }
+
+  @Test
+  void the_first_page_with_its_styles_and_scripts_weighs_under_200_kb_compressed() throws Exception {
+    Browser b = new Browser();
+    b.signIn(login, "Console-Test-2026");
+    HttpResponse<byte[]> page = b.gzip("/");
+    long total = page.body().length;
+    String html = gunzip(page.body());
+    Matcher assets = Pattern.compile("(?:href|src)=\"(/(?:css|js|webjars)/[^\"]+)\"").matcher(html);
+    int n = 0;
+    while (assets.find()) {
+      HttpResponse<byte[]> a = b.gzip(assets.group(1));
+      assertThat(a.statusCode()).as(assets.group(1)).isEqualTo(200);
+      total += a.body().length;
+      n++;
+    }
+    assertThat(n).as("the page's styles and scripts").isGreaterThanOrEqualTo(4);
+    assertThat(total).isLessThan(200 * 1024);
+  }
+
+  private static JsonNode find(JsonNode collection, String id) {
+    for (JsonNode f : collection.get("features")) if (f.get("properties").get("id").asText().equals(id)) return f;
+    throw new AssertionError(id + " not in " + collection.get("features").size() + " features");
+  }
+
+  private static String count(String html, String key) {
+    Matcher m = Pattern.compile("id=\"count-" + key + "\">\\s*<span class=\"n\">([^<]*)</span>").matcher(html);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static String gunzip(byte[] body) throws Exception {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A browser: cookies kept, redirects not followed. */
+  private final class Browser {
+    final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+
+    HttpResponse<String> get(String path) throws Exception {
+      // what a browser sends: pages asked for as HTML, the map's data by fetch() (*/*)
+      String accept = path.endsWith(".json") ? "*/*" : "text/html";
+      return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Accept", accept).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> gzip(String path) throws Exception {
+      return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Accept-Encoding", "gzip").GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    void signIn(String user, String password) throws Exception {
+      Matcher m = CSRF.matcher(get("/login").body());
+      assertThat(m.find()).isTrue();
+      String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+          + "&_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+          .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.headers().firstValue("Location").orElse("")).doesNotContain("error");
+    }
+  }
+}
