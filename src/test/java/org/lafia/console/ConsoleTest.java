@@ -12,18 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.hl7.fhir.r4.model.Attachment;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.Organization;
-import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.lafia.LafiaTest;
@@ -46,43 +37,11 @@ class ConsoleTest extends FhirTestSupport {
   /** A district, a CMS in it, a patient registered there with one consultation, and a clinician of that CMS. */
   @BeforeEach
   void aFacilityWithAPatientAndItsClinician() {
-    district = unique("district");
-    facility = unique("cms");
-    patientFamily = unique("Amégan");
-    login = unique("clin");
-    Location d = new Location();
-    d.setId(district);
-    d.setName("Préfecture " + district);
-    d.addType(new CodeableConcept(new Coding(ConsoleController.LEVEL, "district", null)));
-    d.addExtension(ConsoleController.BOUNDARY, new Attachment().setContentType("application/geo+json")
-        .setData("{\"type\":\"Polygon\",\"coordinates\":[[[1.0,6.0],[1.5,6.0],[1.5,6.5],[1.0,6.0]]]}".getBytes(StandardCharsets.UTF_8)));
-    client().update().resource(d).execute();
-    Organization o = new Organization();
-    o.setId(facility);
-    o.setName("CMS " + facility);
-    o.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
-    client().update().resource(o).execute();
-    Location l = new Location();
-    l.setId(facility);
-    l.setName("CMS " + facility);
-    l.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
-    l.addType(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, "CMS", null)));
-    l.setPosition(new Location.LocationPositionComponent().setLongitude(1.2).setLatitude(6.2));
-    l.setPartOf(new Reference("Location/" + district));
-    client().update().resource(l).execute();
-    Patient p = new Patient();
-    p.setId(unique("pat"));
-    p.addName().setFamily(patientFamily).addGiven("Kossi");
-    p.setManagingOrganization(new Reference("Organization/" + facility));
-    client().update().resource(p).execute();
-    Encounter e = new Encounter();
-    e.setStatus(Encounter.EncounterStatus.FINISHED);
-    e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null));
-    e.setSubject(new Reference("Patient/" + p.getIdPart()));
-    e.setServiceProvider(new Reference("Organization/" + facility));
-    e.getPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-14T09:30:00Z"));
-    client().create().resource(e).execute();
-    accounts.save(login, "Dr Essi Kodjo", "Console-Test-2026", List.of("clinician"), List.of(facility), List.of());
+    ConsoleData d = ConsoleData.create(client(), accounts, "clinician");
+    district = d.district();
+    facility = d.facility();
+    patientFamily = d.patientFamily();
+    login = d.login();
   }
 
   @Test
@@ -92,7 +51,7 @@ class ConsoleTest extends FhirTestSupport {
     assertThat(anonymous.statusCode()).isEqualTo(302);
     assertThat(anonymous.headers().firstValue("Location").orElse("")).endsWith("/login");
 
-    b.signIn(login, "Console-Test-2026");
+    b.signIn(login, ConsoleData.PASSWORD);
     HttpResponse<String> home = b.get("/");
     assertThat(home.statusCode()).isEqualTo(200);
     assertThat(home.body()).contains("<html lang=\"fr\"", "Tableau de bord", "Dr Essi Kodjo", "clinicien", "patients visibles pour vous");
@@ -108,7 +67,7 @@ class ConsoleTest extends FhirTestSupport {
   @Test
   void the_map_gets_district_outlines_and_facility_points_as_geojson() throws Exception {
     Browser b = new Browser();
-    b.signIn(login, "Console-Test-2026");
+    b.signIn(login, ConsoleData.PASSWORD);
     JsonNode districts = JSON.readTree(b.get("/console/map/districts.json").body());
     assertThat(districts.get("type").asText()).isEqualTo("FeatureCollection");
     JsonNode mine = find(districts, district);
@@ -123,7 +82,7 @@ class ConsoleTest extends FhirTestSupport {
   @Test
   void the_first_page_with_its_styles_and_scripts_weighs_under_200_kb_compressed() throws Exception {
     Browser b = new Browser();
-    b.signIn(login, "Console-Test-2026");
+    b.signIn(login, ConsoleData.PASSWORD);
     HttpResponse<byte[]> page = b.gzip("/");
     long total = page.body().length;
     String html = gunzip(page.body());

@@ -1,0 +1,129 @@
+package org.lafia.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lafia.LafiaTest;
+import org.lafia.fhir.FhirTestSupport;
+import org.lafia.security.Accounts;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The console in a real browser: Debian's Chromium, headless, driven through ChromeDriver
+ * ({@code ./test.sh} installs both when missing). Screenshots of what it saw go to
+ * {@code target/screenshots/}.
+ */
+@LafiaTest
+class ConsoleBrowserTest extends FhirTestSupport {
+  private static final Path SHOTS = Path.of("target/screenshots");
+
+  @Autowired Accounts accounts;
+  private WebDriver browser;
+  private Path profile;
+
+  @BeforeEach
+  void chromium() throws Exception {
+    File chromium = new File("/usr/bin/chromium"), driver = new File("/usr/bin/chromedriver");
+    assertThat(chromium).as("Debian's chromium (./test.sh installs it: apt-get install chromium chromium-driver)").exists();
+    assertThat(driver).as("Debian's chromium-driver").exists();
+    profile = Files.createTempDirectory("lafia-chromium");
+    ChromeOptions options = new ChromeOptions().setBinary(chromium);
+    // No sandbox as root; no background networking (this machine's network is closed to it).
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=fr-FR");
+    // A French-speaking person's browser (headless Chromium asks for English otherwise).
+    options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", "fr-FR,fr"));
+    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(), options);
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (browser != null) browser.quit();
+    if (profile != null) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void a_clinician_signs_in_sees_their_patients_and_the_map_then_switches_to_english_and_signs_out() throws Exception {
+    ConsoleData data = ConsoleData.create(client(), accounts, "clinician");
+    signIn(data.login());
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Tableau de bord");
+    assertThat(browser.findElement(By.cssSelector("#count-patients .n")).getText()).isEqualTo("1");
+    assertThat(browser.findElement(By.tagName("table")).getText()).contains("Kossi " + data.patientFamily(), "14/03/2025");
+
+    // The map draws every district the data has and every facility, as shapes in its SVG layer.
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(ExpectedConditions.attributeToBeNotEmpty(browser.findElement(By.id("map")), "data-facility-count"));
+    wait.until(ExpectedConditions.attributeToBeNotEmpty(browser.findElement(By.id("map")), "data-district-count"));
+    int districts = Integer.parseInt(browser.findElement(By.id("map")).getAttribute("data-district-count"));
+    int facilities = Integer.parseInt(browser.findElement(By.id("map")).getAttribute("data-facility-count"));
+    assertThat(districts).isGreaterThanOrEqualTo(1);
+    assertThat(facilities).isGreaterThanOrEqualTo(1);
+    assertThat(browser.findElements(By.cssSelector("#map path.leaflet-interactive"))).hasSize(districts + facilities);
+    assertThat(browser.findElements(By.cssSelector("#map path.fac.t-CMS"))).isNotEmpty();
+    shot("home-fr");
+
+    browser.findElement(By.linkText("EN")).click();
+    wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
+    assertThat(browser.findElement(By.tagName("table")).getText()).contains("2025-03-14");
+    shot("home-en");
+
+    // On a 360-px phone: one column, nothing wider than the screen.
+    browser.manage().window().setSize(new Dimension(360, 740));
+    Thread.sleep(300);
+    long width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth");
+    assertThat(width).isLessThanOrEqualTo(360);
+    shot("home-phone");
+
+    browser.findElement(By.cssSelector("header form button")).click();
+    wait.until(ExpectedConditions.urlContains("/login"));
+    assertThat(browser.getPageSource()).contains("signed out");
+  }
+
+  @Test
+  void a_surveillance_officer_gets_no_patient_names_on_the_dashboard() throws Exception {
+    ConsoleData data = ConsoleData.create(client(), accounts, "surveillance-officer");
+    signIn(data.login());
+    assertThat(browser.findElement(By.cssSelector(".who .roles")).getText()).isEqualTo("agent de surveillance");
+    // The FHIR API refuses this role the patients' records: no count, no consultation listed.
+    assertThat(browser.findElement(By.cssSelector("#count-patients .n")).getText()).isEqualTo("—");
+    assertThat(browser.getPageSource()).doesNotContain(data.patientFamily()).contains("Aucune consultation visible pour vous.");
+  }
+
+  private void signIn(String login) {
+    browser.get("http://localhost:" + port + "/");
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+    browser.findElement(By.id("username")).sendKeys(login);
+    browser.findElement(By.id("password")).sendKeys(ConsoleData.PASSWORD);
+    browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("map")));
+  }
+
+  private void shot(String name) throws Exception {
+    File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}

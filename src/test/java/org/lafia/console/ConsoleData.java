@@ -1,0 +1,68 @@
+package org.lafia.console;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.lafia.security.Accounts;
+
+/**
+ * What the console's tests look at, made fresh for each test (random ids): a district with its
+ * outline, a CMS in it with coordinates, a patient registered there with one consultation on
+ * 14 March 2025, and a person of {@code role} attached to the CMS (or to the district, for the
+ * roles that cover a territory).
+ */
+record ConsoleData(String district, String facility, String patientId, String patientFamily, String login) {
+  static final String PASSWORD = "Console-Test-2026";
+
+  static ConsoleData create(IGenericClient client, Accounts accounts, String role) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String district = "district-" + suffix, facility = "cms-" + suffix, patient = "pat-" + suffix;
+    String family = "Amégan-" + suffix, login = role + "-" + suffix;
+    Location d = new Location();
+    d.setId(district);
+    d.setName("Préfecture " + district);
+    d.addType(new CodeableConcept(new Coding(ConsoleController.LEVEL, "district", null)));
+    d.addExtension(ConsoleController.BOUNDARY, new Attachment().setContentType("application/geo+json")
+        .setData("{\"type\":\"Polygon\",\"coordinates\":[[[1.0,6.0],[1.5,6.0],[1.5,6.5],[1.0,6.0]]]}".getBytes(StandardCharsets.UTF_8)));
+    client.update().resource(d).execute();
+    Organization o = new Organization();
+    o.setId(facility);
+    o.setName("CMS " + facility);
+    o.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
+    client.update().resource(o).execute();
+    Location l = new Location();
+    l.setId(facility);
+    l.setName("CMS " + facility);
+    l.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
+    l.addType(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, "CMS", null)));
+    l.setPosition(new Location.LocationPositionComponent().setLongitude(1.2).setLatitude(6.2));
+    l.setPartOf(new Reference("Location/" + district));
+    client.update().resource(l).execute();
+    Patient p = new Patient();
+    p.setId(patient);
+    p.addName().setFamily(family).addGiven("Kossi");
+    p.setManagingOrganization(new Reference("Organization/" + facility));
+    client.update().resource(p).execute();
+    Encounter e = new Encounter();
+    e.setStatus(Encounter.EncounterStatus.FINISHED);
+    e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null));
+    e.setSubject(new Reference("Patient/" + patient));
+    e.setServiceProvider(new Reference("Organization/" + facility));
+    e.getPeriod().setStartElement(new DateTimeType("2025-03-14T09:30:00Z"));
+    client.create().resource(e).execute();
+    boolean territorial = role.startsWith("surveillance");
+    accounts.save(login, territorial ? "Essi Kodjo" : "Dr Essi Kodjo", PASSWORD, List.of(role),
+        territorial ? List.of() : List.of(facility), territorial ? List.of(facility) : List.of());
+    return new ConsoleData(district, facility, patient, family, login);
+  }
+}

@@ -1,0 +1,36 @@
+import java.io.File;
+import java.nio.file.*;
+import java.time.Duration;
+import org.openqa.selenium.*;
+import org.openqa.selenium.chrome.*;
+import org.openqa.selenium.support.ui.*;
+/**
+ * The README's screenshots of the console (docs/screenshots/), taken in Debian's Chromium from a
+ * running Lafia with the demo country: tools/screenshots/shots.sh.
+ */
+public class Shots {
+  public static void main(String[] a) throws Exception {
+    String base = a[0]; Path out = Path.of(a[1]); Files.createDirectories(out);
+    ChromeOptions o = new ChromeOptions().setBinary(new File("/usr/bin/chromium"));
+    o.addArguments("--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--disable-background-networking","--no-first-run","--window-size=1280,1000","--user-data-dir=" + Files.createTempDirectory("lafia-shots"));
+    o.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages","fr-FR,fr"));
+    WebDriver b = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build(), o);
+    try {
+      b.get(base + "/login");
+      Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("login.png"), StandardCopyOption.REPLACE_EXISTING);
+      b.findElement(By.id("username")).sendKeys(a[2]); b.findElement(By.id("password")).sendKeys("Lafia-Demo-2026");
+      b.findElement(By.cssSelector("form button[type=submit]")).click();
+      WebDriverWait w = new WebDriverWait(b, Duration.ofSeconds(30));
+      w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-facility-count"));
+      w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-district-count"));
+      Thread.sleep(800);
+      System.out.println("districts=" + b.findElement(By.id("map")).getAttribute("data-district-count") + " facilities=" + b.findElement(By.id("map")).getAttribute("data-facility-count")
+        + " paths=" + b.findElements(By.cssSelector("#map path.leaflet-interactive")).size());
+      Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("home-fr.png"), StandardCopyOption.REPLACE_EXISTING);
+      b.findElement(By.linkText("EN")).click(); w.until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
+      w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-facility-count")); Thread.sleep(800);
+      b.manage().window().setSize(new Dimension(360, 1400)); Thread.sleep(800);
+      Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("home-en-phone.png"), StandardCopyOption.REPLACE_EXISTING);
+    } finally { b.quit(); }
+  }
+}
