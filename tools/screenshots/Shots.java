@@ -27,6 +27,11 @@ public class Shots {
       System.out.println("districts=" + b.findElement(By.id("map")).getAttribute("data-district-count") + " facilities=" + b.findElement(By.id("map")).getAttribute("data-facility-count")
         + " paths=" + b.findElements(By.cssSelector("#map path.leaflet-interactive")).size());
       Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("home-fr.png"), StandardCopyOption.REPLACE_EXISTING);
+      b.findElement(By.cssSelector("table tbody a")).click();
+      w.until(ExpectedConditions.presenceOfElementLocated(By.id("record-name"))); Thread.sleep(300);
+      Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("record-fr.png"), StandardCopyOption.REPLACE_EXISTING);
+      b.get(base + "/");
+      w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-facility-count"));
       b.findElement(By.linkText("EN")).click(); w.until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));
       w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-facility-count")); Thread.sleep(800);
       b.manage().window().setSize(new Dimension(360, 1400)); Thread.sleep(800);

@@ -19,7 +19,6 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
-import org.lafia.security.Accounts;
 import org.lafia.security.PersonTokens;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
@@ -48,12 +47,10 @@ class ConsoleController {
 
   private final ObjectProvider<PersonTokens> tokens;
   private final FhirContext ctx;
-  private final Accounts accounts;
 
-  ConsoleController(ObjectProvider<PersonTokens> tokens, FhirContext ctx, Accounts accounts) {
+  ConsoleController(ObjectProvider<PersonTokens> tokens, FhirContext ctx) {
     this.tokens = tokens;
     this.ctx = ctx;
-    this.accounts = accounts;
   }
 
   private ConsoleFhir fhir() {
@@ -73,17 +70,12 @@ class ConsoleController {
     model.addAttribute("counts", counts);
     model.addAttribute("visits", recentVisits(fhir, request, login));
     model.addAttribute("types", TYPES);
-    model.addAttribute("person", accounts.find(login).map(a -> new Person(a.displayName(), a.roles()))
-        .orElse(new Person(login, List.of())));
     return "home";
   }
 
-  /** A person's name and roles as the page shows them. */
-  record Person(String name, List<String> roles) {}
-
 
   /** A consultation as the home page lists it. */
-  record Visit(java.util.Date date, String patient, String facility) {}
+  record Visit(java.util.Date date, String patientId, String patient, String facility) {}
 
   private List<Visit> recentVisits(ConsoleFhir fhir, HttpServletRequest request, String login) throws Exception {
     ConsoleFhir.Answer a = fhir.search(request, login,
@@ -97,7 +89,8 @@ class ConsoleController {
     List<Visit> out = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
       if (e.getResource() instanceof Encounter enc) {
-        out.add(new Visit(enc.getPeriod().getStart(), names.getOrDefault(enc.getSubject().getReference(), "—"),
+        out.add(new Visit(enc.getPeriod().getStart(), enc.getSubject().getReferenceElement().getIdPart(),
+            names.getOrDefault(enc.getSubject().getReference(), "—"),
             names.getOrDefault(enc.getServiceProvider().getReference(), "—")));
       }
     }

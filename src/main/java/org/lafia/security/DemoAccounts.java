@@ -90,7 +90,13 @@ final class DemoAccounts {
     webClients.register(WEB_CLIENT, "Dossier patient (démo)",
         props.demoClientSecret() != null ? props.demoClientSecret() : WEB_CLIENT_SECRET,
         List.of(WEB_CLIENT_REDIRECT), List.of(props.issuer() + "/login?logout"));
+    StringBuilder list = new StringBuilder();
+    for (Person p : PEOPLE) {
+      list.append(String.format("%n  %-16s %-26s %s", p.login(), p.role(),
+          p.facilities().isEmpty() ? "territory " + String.join(", ", p.territories()) : "facility " + String.join(", ", p.facilities())));
+    }
     log.warn("Demo accounts are on (lafia.security.demo-accounts): their passwords are published in the README."
-        + " Never use them with real patient data.");
+        + " Never use them with real patient data. Comptes de démonstration (mot de passe {}; TOTP des comptes"
+        + " d'administration {}):{}", PASSWORD, TOTP_SECRET, list);
   }
 }

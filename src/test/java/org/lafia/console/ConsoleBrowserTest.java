@@ -67,7 +67,7 @@ class ConsoleBrowserTest extends FhirTestSupport {
   }
 
   @Test
-  void a_clinician_signs_in_sees_their_patients_and_the_map_then_switches_to_english_and_signs_out() throws Exception {
+  void a_clinician_signs_in_sees_the_map_finds_and_opens_a_record_is_refused_another_switches_to_english_and_signs_out() throws Exception {
     ConsoleData data = ConsoleData.create(client(), accounts, "clinician");
     signIn(data.login());
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Tableau de bord");
@@ -85,6 +85,22 @@ class ConsoleBrowserTest extends FhirTestSupport {
     assertThat(browser.findElements(By.cssSelector("#map path.leaflet-interactive"))).hasSize(districts + facilities);
     assertThat(browser.findElements(By.cssSelector("#map path.fac.t-CMS"))).isNotEmpty();
     shot("home-fr");
+
+    // Find the patient, open the record; a record of another facility's patient is refused.
+    browser.findElement(By.linkText("Patients")).click();
+    browser.findElement(By.id("name")).sendKeys("kossi " + data.patientFamily().toLowerCase());
+    browser.findElement(By.cssSelector("form.search button")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.partialLinkText(data.patientFamily()))).click();
+    wait.until(ExpectedConditions.textToBe(By.id("record-name"), "Kossi " + data.patientFamily()));
+    assertThat(browser.findElement(By.tagName("main")).getText()).contains("Paludisme", "14/03/2025", "37,0 °C");
+    assertThat(browser.findElements(By.cssSelector(".series svg path"))).hasSize(1);
+    shot("record-fr");
+    ConsoleData elsewhere = ConsoleData.create(client(), accounts, "clinician");
+    browser.get("http://localhost:" + port + "/patients/" + elsewhere.patientId());
+    assertThat(browser.findElement(By.id("refusal")).getText()).contains("ne vous est pas ouvert");
+    assertThat(browser.getPageSource()).doesNotContain(elsewhere.patientFamily());
+    browser.get("http://localhost:" + port + "/");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("map")));
 
     browser.findElement(By.linkText("EN")).click();
     wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Dashboard"));

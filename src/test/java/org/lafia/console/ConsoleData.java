@@ -51,6 +51,9 @@ record ConsoleData(String district, String facility, String patientId, String pa
     Patient p = new Patient();
     p.setId(patient);
     p.addName().setFamily(family).addGiven("Kossi");
+    p.addIdentifier().setSystem("http://lafia.health/fhir/sid/facility-record-number/" + facility).setValue("DOS-" + suffix);
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1987-06-12"));
+    p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("+228 90 11 22 33");
     p.setManagingOrganization(new Reference("Organization/" + facility));
     client.update().resource(p).execute();
     Encounter e = new Encounter();
@@ -59,7 +62,23 @@ record ConsoleData(String district, String facility, String patientId, String pa
     e.setSubject(new Reference("Patient/" + patient));
     e.setServiceProvider(new Reference("Organization/" + facility));
     e.getPeriod().setStartElement(new DateTimeType("2025-03-14T09:30:00Z"));
-    client.create().resource(e).execute();
+    String encounter = client.create().resource(e).execute().getId().toUnqualifiedVersionless().getValue();
+    for (String[] t : new String[][] {{"2025-03-14", "39.2"}, {"2025-03-21", "37.0"}}) {
+      org.hl7.fhir.r4.model.Observation o2 = new org.hl7.fhir.r4.model.Observation();
+      o2.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+      o2.setCode(new CodeableConcept(new Coding("http://loinc.org", "8310-5", null)).setText("Température corporelle"));
+      o2.setSubject(new Reference("Patient/" + patient));
+      o2.setEffective(new DateTimeType(t[0]));
+      o2.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(new java.math.BigDecimal(t[1])).setUnit("°C"));
+      client.create().resource(o2).execute();
+    }
+    org.hl7.fhir.r4.model.Condition c = new org.hl7.fhir.r4.model.Condition();
+    c.setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10", "B54", null)).setText("Paludisme"));
+    c.setClinicalStatus(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", "resolved", null)));
+    c.setSubject(new Reference("Patient/" + patient));
+    c.setEncounter(new Reference(encounter));
+    c.setOnset(new DateTimeType("2025-03-14"));
+    client.create().resource(c).execute();
     boolean territorial = role.startsWith("surveillance");
     accounts.save(login, territorial ? "Essi Kodjo" : "Dr Essi Kodjo", PASSWORD, List.of(role),
         territorial ? List.of() : List.of(facility), territorial ? List.of(facility) : List.of());

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -31,6 +32,7 @@ class ConsoleTest extends FhirTestSupport {
 
   private String facility;
   private String district;
+  private String patientId;
   private String patientFamily;
   private String login;
 
@@ -40,6 +42,7 @@ class ConsoleTest extends FhirTestSupport {
     ConsoleData d = ConsoleData.create(client(), accounts, "clinician");
     district = d.district();
     facility = d.facility();
+    patientId = d.patientId();
     patientFamily = d.patientFamily();
     login = d.login();
   }
@@ -96,6 +99,39 @@ class ConsoleTest extends FhirTestSupport {
     }
     assertThat(n).as("the page's styles and scripts").isGreaterThanOrEqualTo(4);
     assertThat(total).isLessThan(200 * 1024);
+  }
+
+  @Test
+  void a_clinician_finds_their_patient_by_name_identifier_phone_or_birth_year_and_reads_the_record() throws Exception {
+    Browser b = new Browser();
+    b.signIn(login, ConsoleData.PASSWORD);
+    String family = URLEncoder.encode(patientFamily, StandardCharsets.UTF_8);
+    for (String query : List.of("name=kossi+" + family, "identifier=DOS-" + facility.substring(4), "phone=%2B228+90+11+22+33&name=" + family,
+        "birthYear=1987&name=" + family)) {
+      HttpResponse<String> r = b.get("/patients?" + query);
+      assertThat(r.statusCode()).as(query).isEqualTo(200);
+      assertThat(r.body()).as(query).contains("1 patient", "Kossi " + patientFamily, "1987-06-12", "CMS " + facility);
+    }
+    assertThat(b.get("/patients?birthYear=87").body()).contains("quatre chiffres");
+
+    HttpResponse<String> record = b.get("/patients/" + patientId);
+    assertThat(record.statusCode()).isEqualTo(200);
+    assertThat(record.body()).contains("Kossi " + patientFamily, "+228 90 11 22 33", "14/03/2025", "Paludisme", "résolu",
+        "Température corporelle", "37,0 °C", "(2 mesures)", "<path d=\"M");
+    assertThat(b.get("/patients/" + patientId + "?lang=en").body()).contains("Problems and diagnoses", "37.0 °C", "resolved");
+  }
+
+  @Test
+  void a_clinician_of_another_facility_is_refused_the_record_and_does_not_find_the_patient() throws Exception {
+    ConsoleData other = ConsoleData.create(client(), accounts, "clinician");
+    Browser b = new Browser();
+    b.signIn(other.login(), ConsoleData.PASSWORD);
+    HttpResponse<String> refused = b.get("/patients/" + patientId);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("Accès refusé", "bris de glace").doesNotContain(patientFamily);
+    assertThat(b.get("/patients?name=" + URLEncoder.encode(patientFamily, StandardCharsets.UTF_8)).body())
+        .contains("Aucun patient").doesNotContain("/patients/" + patientId);
+    assertThat(b.get("/patients/no-such-patient").statusCode()).isEqualTo(404);
   }
 
   private static JsonNode find(JsonNode collection, String id) {
