@@ -99,6 +99,15 @@ class ConsoleBrowserTest extends FhirTestSupport {
     browser.get("http://localhost:" + port + "/patients/" + elsewhere.patientId());
     assertThat(browser.findElement(By.id("refusal")).getText()).contains("ne vous est pas ouvert");
     assertThat(browser.getPageSource()).doesNotContain(elsewhere.patientFamily());
+    // The facility registry: the clinician's CMS by name, then its page with its staff.
+    browser.findElement(By.linkText("Établissements")).click();
+    browser.findElement(By.id("q")).sendKeys(data.facility());
+    browser.findElement(By.cssSelector("form.search button")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("CMS " + data.facility()))).click();
+    wait.until(ExpectedConditions.textToBe(By.id("facility-name"), "CMS " + data.facility()));
+    assertThat(browser.findElement(By.id("staff-count")).getText()).isEqualTo("1");
+    assertThat(browser.findElement(By.tagName("table")).getText()).contains("Sage-femme");
+
     browser.get("http://localhost:" + port + "/");
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("map")));
 

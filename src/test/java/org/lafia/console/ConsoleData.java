@@ -35,11 +35,29 @@ record ConsoleData(String district, String facility, String patientId, String pa
     d.addExtension(ConsoleController.BOUNDARY, new Attachment().setContentType("application/geo+json")
         .setData("{\"type\":\"Polygon\",\"coordinates\":[[[1.0,6.0],[1.5,6.0],[1.5,6.5],[1.0,6.0]]]}".getBytes(StandardCharsets.UTF_8)));
     client.update().resource(d).execute();
+    Organization prefecture = new Organization();
+    prefecture.setId(district);
+    prefecture.setName("Préfecture " + district);
+    prefecture.addType(new CodeableConcept(new Coding(ConsoleController.LEVEL, "district", null)));
+    client.update().resource(prefecture).execute();
     Organization o = new Organization();
     o.setId(facility);
     o.setName("CMS " + facility);
     o.addType(new CodeableConcept(new Coding(ConsoleController.MCSD_TYPES, "facility", null)));
+    o.addType(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, "CMS", null)));
+    o.setPartOf(new Reference("Organization/" + district));
     client.update().resource(o).execute();
+    org.hl7.fhir.r4.model.Practitioner midwife = new org.hl7.fhir.r4.model.Practitioner();
+    midwife.setId("hw-" + suffix);
+    midwife.addName().setFamily("Agbémadon-" + suffix).addGiven("Enyonam");
+    client.update().resource(midwife).execute();
+    org.hl7.fhir.r4.model.PractitionerRole role2 = new org.hl7.fhir.r4.model.PractitionerRole();
+    role2.setId("hw-" + suffix);
+    role2.setPractitioner(new Reference("Practitioner/hw-" + suffix));
+    role2.setOrganization(new Reference("Organization/" + facility));
+    role2.addCode(new CodeableConcept(new Coding(RegistryController.CADRE, "sage-femme", null)));
+    role2.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("+228 97 00 11 22");
+    client.update().resource(role2).execute();
     Location l = new Location();
     l.setId(facility);
     l.setName("CMS " + facility);
@@ -47,6 +65,7 @@ record ConsoleData(String district, String facility, String patientId, String pa
     l.addType(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, "CMS", null)));
     l.setPosition(new Location.LocationPositionComponent().setLongitude(1.2).setLatitude(6.2));
     l.setPartOf(new Reference("Location/" + district));
+    l.setManagingOrganization(new Reference("Organization/" + facility));
     client.update().resource(l).execute();
     Patient p = new Patient();
     p.setId(patient);

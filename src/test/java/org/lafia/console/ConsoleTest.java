@@ -134,6 +134,37 @@ class ConsoleTest extends FhirTestSupport {
     assertThat(b.get("/patients/no-such-patient").statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void the_facility_registry_filters_by_name_prefecture_and_type_and_shows_a_facilitys_staff() throws Exception {
+    Browser b = new Browser();
+    b.signIn(login, ConsoleData.PASSWORD);
+    String suffix = facility.substring(4);
+    HttpResponse<String> byName = b.get("/facilities?q=" + suffix);
+    assertThat(byName.body()).contains("1 établissement", "CMS " + facility, "Centre médico-social", "Préfecture " + district);
+    assertThat(b.get("/facilities?district=" + district).body()).contains("1 établissement", "CMS " + facility);
+    assertThat(b.get("/facilities?district=" + district + "&type=CHU").body()).contains("Aucun établissement");
+    HttpResponse<String> page = b.get("/facilities/" + facility);
+    assertThat(page.body()).contains("CMS " + facility, "Enyonam Agbémadon-" + suffix, "Sage-femme", "+228 97 00 11 22",
+        "6,2000, 1,2000");
+    assertThat(b.get("/facilities/no-such-facility").statusCode()).isEqualTo(404);
+    HttpResponse<String> workers = b.get("/workers?q=agbemadon-" + suffix + "&cadre=sage-femme");
+    assertThat(workers.body()).contains("1 personnel", "Enyonam Agbémadon-" + suffix, "CMS " + facility);
+    assertThat(b.get("/workers?q=agbemadon-" + suffix + "&cadre=medecin").body()).contains("Aucun personnel");
+    assertThat(b.get("/facilities/" + facility + "?lang=en").body()).contains("Health workers", "Midwife", "6.2000, 1.2000");
+  }
+
+  @Test
+  void no_screen_weighs_more_than_1_mb() throws Exception {
+    Browser b = new Browser();
+    b.signIn(login, ConsoleData.PASSWORD);
+    for (String path : List.of("/", "/patients", "/patients?name=" + URLEncoder.encode(patientFamily, StandardCharsets.UTF_8),
+        "/patients/" + patientId, "/facilities", "/facilities/" + facility, "/workers?cadre=infirmier", "/login")) {
+      HttpResponse<String> r = b.get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).as(path + " (uncompressed)").isLessThan(1024 * 1024);
+    }
+  }
+
   private static JsonNode find(JsonNode collection, String id) {
     for (JsonNode f : collection.get("features")) if (f.get("properties").get("id").asText().equals(id)) return f;
     throw new AssertionError(id + " not in " + collection.get("features").size() + " features");
