@@ -34,13 +34,18 @@ final class ConsoleFhir {
   }
 
   Answer search(HttpServletRequest request, String login, String query) throws IOException, InterruptedException {
-    String host = request.getLocalAddr();
-    if (host.contains(":")) host = "[" + host + "]";
-    String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + "/fhir/" + query;
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("Accept", "application/fhir+json").header("Authorization", "Bearer " + tokens.tokenFor(login)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = get(request, login, "/fhir/" + query, "application/fhir+json");
     if (r.statusCode() != 200) return new Answer(null, r.statusCode());
     return new Answer(ctx.newJsonParser().parseResource(Bundle.class, r.body()), 200);
+  }
+
+  /** Any GET of this node's APIs ({@code /fhir/…}, {@code /api/…}) as the person. */
+  HttpResponse<String> get(HttpServletRequest request, String login, String path, String accept) throws IOException, InterruptedException {
+    String host = request.getLocalAddr();
+    if (host.contains(":")) host = "[" + host + "]";
+    String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + path;
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .header("Accept", accept).header("Authorization", "Bearer " + tokens.tokenFor(login)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

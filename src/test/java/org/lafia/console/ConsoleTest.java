@@ -154,6 +154,27 @@ class ConsoleTest extends FhirTestSupport {
   }
 
   @Test
+  void an_auditor_sees_who_opened_a_record_and_whether_the_chain_holds_and_a_clinician_may_not_look() throws Exception {
+    Browser clinician = new Browser();
+    clinician.signIn(login, ConsoleData.PASSWORD);
+    assertThat(clinician.get("/patients/" + patientId).statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = clinician.get("/audit");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("réservé aux auditeurs");
+    assertThat(clinician.get("/").body()).doesNotContain("href=\"/audit\"");
+
+    String auditor = "auditeur-" + facility.substring(4);
+    accounts.save(auditor, "Edem Lawson", ConsoleData.PASSWORD, List.of("auditor"), List.of(), List.of("tg"));
+    Browser b = new Browser();
+    b.signIn(auditor, ConsoleData.PASSWORD);
+    assertThat(b.get("/").body()).contains("href=\"/audit\"");
+    HttpResponse<String> log = b.get("/audit?patient=" + patientId);
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.body()).contains("id=\"chain\"", login, patientId, "réussi");
+    assertThat(b.get("/audit?day=hier").body()).contains("AAAA-MM-JJ");
+  }
+
+  @Test
   void no_screen_weighs_more_than_1_mb() throws Exception {
     Browser b = new Browser();
     b.signIn(login, ConsoleData.PASSWORD);
