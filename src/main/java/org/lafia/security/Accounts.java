@@ -67,6 +67,30 @@ public final class Accounts {
         });
   }
 
+  /** Changes an existing account's name, roles, attachments and whether it may sign in (not its password); false if there is none. */
+  boolean update(String login, String displayName, List<String> roles, List<String> facilities, List<String> territories, boolean enabled) {
+    return jdbc.update("update sec_user set display_name = ?, roles = ?, facilities = ?, territories = ?, enabled = ? where login = ?",
+        ps -> {
+          ps.setString(1, displayName);
+          ps.setArray(2, ps.getConnection().createArrayOf("text", roles.toArray()));
+          ps.setArray(3, ps.getConnection().createArrayOf("text", facilities.toArray()));
+          ps.setArray(4, ps.getConnection().createArrayOf("text", territories.toArray()));
+          ps.setBoolean(5, enabled);
+          ps.setString(6, login);
+        }) == 1;
+  }
+
+  /** Lifts a lock-out now (an administrator's decision, audited by the caller). */
+  void unlock(String login) {
+    jdbc.update("update sec_user set failed_logins = 0, locked_until = null where login = ?", login);
+  }
+
+  /** Every account, by login (administration screens; a country has thousands, not millions). */
+  public List<Account> all() {
+    return jdbc.query("select login, display_name, roles, facilities, territories, locale, enabled, failed_logins,"
+        + " locked_until, totp_secret from sec_user order by login", ACCOUNT);
+  }
+
   /** Sets (or, with null, removes) the base32 TOTP secret of an account. */
   public void setTotpSecret(String login, String base32Secret) {
     jdbc.update("update sec_user set totp_secret = ? where login = ?", base32Secret, login);

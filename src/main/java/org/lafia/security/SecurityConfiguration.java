@@ -105,6 +105,12 @@ public class SecurityConfiguration {
     return new Accounts(dataSource, passwords, props.maxFailedLogins(), props.lockout());
   }
 
+  /** National administrators' changes to accounts, audited. */
+  @Bean
+  AccountAdministration accountAdministration(Accounts accounts, org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.AuditSink> audit) {
+    return new AccountAdministration(accounts, audit.getIfAvailable(() -> org.lafia.fhir.spi.AuditSink.NONE));
+  }
+
   /** Before Spring Security's filters, so that a flood is turned away before any password is hashed. */
   @Bean
   org.springframework.boot.web.servlet.FilterRegistrationBean<SignInRateLimit> signInRateLimit(SecurityProperties props) {
