@@ -198,11 +198,20 @@ class PatientController {
     return d.toString();
   }
 
+  /** A birth date as the person's language writes it; a year (or year and month) alone stays as known. */
+  static String birthDate(Patient p, java.util.Locale locale) {
+    String v = p.getBirthDateElement().getValueAsString();
+    if (v == null || v.length() < 10) return v;
+    java.time.format.DateTimeFormatter f = locale.getLanguage().equals("fr")
+        ? java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy") : java.time.format.DateTimeFormatter.ISO_LOCAL_DATE;
+    return java.time.LocalDate.parse(v.substring(0, 10)).format(f);
+  }
+
   private static Row row(Patient p, Map<String, String> facilities) {
     String phone = p.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.PHONE)
         .map(ContactPoint::getValue).findFirst().orElse(null);
     return new Row(p.getIdPart(), p.getNameFirstRep().getNameAsSingleString(), p.hasGender() ? p.getGender().toCode() : null,
-        p.getBirthDateElement().getValueAsString(), phone,
+        birthDate(p, org.springframework.context.i18n.LocaleContextHolder.getLocale()), phone,
         p.hasManagingOrganization() ? facilities.getOrDefault(p.getManagingOrganization().getReference(),
             p.getManagingOrganization().getDisplay()) : null);
   }

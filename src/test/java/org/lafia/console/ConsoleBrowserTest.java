@@ -72,6 +72,9 @@ class ConsoleBrowserTest extends FhirTestSupport {
     signIn(data.login());
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Tableau de bord");
     assertThat(browser.findElement(By.cssSelector("#count-patients .n")).getText()).isEqualTo("1");
+    // Keyboard first: the first Tab reaches the link that skips the menus.
+    browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+    assertThat(browser.switchTo().activeElement().getAttribute("class")).isEqualTo("skip");
     assertThat(browser.findElement(By.tagName("table")).getText()).contains("Kossi " + data.patientFamily(), "14/03/2025");
 
     // The map draws every district the data has and every facility, as shapes in its SVG layer.
@@ -90,7 +93,8 @@ class ConsoleBrowserTest extends FhirTestSupport {
     browser.findElement(By.linkText("Patients")).click();
     browser.findElement(By.id("name")).sendKeys("kossi " + data.patientFamily().toLowerCase());
     browser.findElement(By.cssSelector("form.search button")).click();
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.partialLinkText(data.patientFamily()))).click();
+    wait.until(ExpectedConditions.urlContains("name="));
+    wait.until(ExpectedConditions.elementToBeClickable(By.partialLinkText(data.patientFamily()))).click();
     wait.until(ExpectedConditions.textToBe(By.id("record-name"), "Kossi " + data.patientFamily()));
     assertThat(browser.findElement(By.tagName("main")).getText()).contains("Paludisme", "14/03/2025", "37,0 °C");
     assertThat(browser.findElements(By.cssSelector(".series svg path"))).hasSize(1);
@@ -103,7 +107,8 @@ class ConsoleBrowserTest extends FhirTestSupport {
     browser.findElement(By.linkText("Établissements")).click();
     browser.findElement(By.id("q")).sendKeys(data.facility());
     browser.findElement(By.cssSelector("form.search button")).click();
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("CMS " + data.facility()))).click();
+    wait.until(ExpectedConditions.urlContains("q=")); // the unfiltered list, before it, holds the same link
+    wait.until(ExpectedConditions.elementToBeClickable(By.linkText("CMS " + data.facility()))).click();
     wait.until(ExpectedConditions.textToBe(By.id("facility-name"), "CMS " + data.facility()));
     assertThat(browser.findElement(By.id("staff-count")).getText()).isEqualTo("1");
     assertThat(browser.findElement(By.tagName("table")).getText()).contains("Sage-femme");

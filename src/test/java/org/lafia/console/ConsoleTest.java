@@ -110,7 +110,7 @@ class ConsoleTest extends FhirTestSupport {
         "birthYear=1987&name=" + family)) {
       HttpResponse<String> r = b.get("/patients?" + query);
       assertThat(r.statusCode()).as(query).isEqualTo(200);
-      assertThat(r.body()).as(query).contains("1 patient", "Kossi " + patientFamily, "1987-06-12", "CMS " + facility);
+      assertThat(r.body()).as(query).contains("1 patient", "Kossi " + patientFamily, "12/06/1987", "CMS " + facility);
     }
     assertThat(b.get("/patients?birthYear=87").body()).contains("quatre chiffres");
 
@@ -118,7 +118,8 @@ class ConsoleTest extends FhirTestSupport {
     assertThat(record.statusCode()).isEqualTo(200);
     assertThat(record.body()).contains("Kossi " + patientFamily, "+228 90 11 22 33", "14/03/2025", "Paludisme", "résolu",
         "Température corporelle", "37,0 °C", "(2 mesures)", "<path d=\"M");
-    assertThat(b.get("/patients/" + patientId + "?lang=en").body()).contains("Problems and diagnoses", "37.0 °C", "resolved");
+    assertThat(b.get("/patients/" + patientId + "?lang=en").body()).contains("Problems and diagnoses", "37.0 °C", "resolved",
+        "1987-06-12", "dir=\"ltr\"", "Skip to content");
   }
 
   @Test
