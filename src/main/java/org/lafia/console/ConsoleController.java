@@ -100,7 +100,7 @@ class ConsoleController {
   /** Districts as GeoJSON features: outline, name, census population. */
   @GetMapping(value = "/console/map/districts.json", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> districts(Authentication auth, HttpServletRequest request) throws Exception {
-    ConsoleFhir.Answer a = fhir().search(request, auth.getName(), "Location?type=" + enc(LEVEL + "|district") + "&_count=1000");
+    ConsoleFhir.Answer a = fhir().searchAll(request, auth.getName(), "Location?type=" + enc(LEVEL + "|district") + "&_count=500", 20_000);
     if (!a.ok()) return ResponseEntity.status(a.status()).build();
     ArrayNode features = JSON.createArrayNode();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
@@ -116,8 +116,8 @@ class ConsoleController {
   /** Facilities as GeoJSON points: name and type. */
   @GetMapping(value = "/console/map/facilities.json", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> facilities(Authentication auth, HttpServletRequest request) throws Exception {
-    ConsoleFhir.Answer a = fhir().search(request, auth.getName(),
-        "Location?type=" + enc(MCSD_TYPES + "|facility") + "&_count=1000&_elements=name,type,position");
+    ConsoleFhir.Answer a = fhir().searchAll(request, auth.getName(),
+        "Location?type=" + enc(MCSD_TYPES + "|facility") + "&_count=1000&_elements=name,type,position", 50_000);
     if (!a.ok()) return ResponseEntity.status(a.status()).build();
     ArrayNode features = JSON.createArrayNode();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {

@@ -39,6 +39,27 @@ final class ConsoleFhir {
     return new Answer(ctx.newJsonParser().parseResource(Bundle.class, r.body()), 200);
   }
 
+  /**
+   * Every page of a search (following its {@code next} links), up to {@code max} entries: the
+   * registry of a whole country (thousands of facilities) on the map or in a list.
+   */
+  Answer searchAll(HttpServletRequest request, String login, String query, int max) throws IOException, InterruptedException {
+    Answer first = search(request, login, query);
+    if (!first.ok()) return first;
+    Bundle all = first.bundle();
+    Bundle page = all;
+    while (page.getLink(Bundle.LINK_NEXT) != null && all.getEntry().size() < max) {
+      String next = page.getLink(Bundle.LINK_NEXT).getUrl();
+      int at = next.indexOf("/fhir/");
+      if (at < 0) break;
+      Answer more = search(request, login, next.substring(at + "/fhir/".length()));
+      if (!more.ok()) return more;
+      page = more.bundle();
+      page.getEntry().forEach(all::addEntry);
+    }
+    return first;
+  }
+
   /** Any GET of this node's APIs ({@code /fhir/…}, {@code /api/…}) as the person. */
   HttpResponse<String> get(HttpServletRequest request, String login, String path, String accept) throws IOException, InterruptedException {
     String host = request.getLocalAddr();

@@ -76,7 +76,7 @@ class RegistryController {
     if (has(type) && ConsoleController.TYPES.contains(type)) query.append("&type=").append(enc(ConsoleController.FACILITY_TYPE + "|" + type));
     if (has(district)) query.append("&partof=").append(enc("Organization/" + district));
     else if (has(region)) query.append("&partof:Organization.partof=").append(enc("Organization/" + region));
-    ConsoleFhir.Answer a = fhir.search(request, login, query.toString());
+    ConsoleFhir.Answer a = fhir.searchAll(request, login, query.toString(), 5_000);
     if (!a.ok()) {
       model.addAttribute("problem", "registry.error");
       model.addAttribute("rows", List.of());

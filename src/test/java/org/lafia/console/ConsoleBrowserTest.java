@@ -83,8 +83,11 @@ class ConsoleBrowserTest extends FhirTestSupport {
     wait.until(ExpectedConditions.attributeToBeNotEmpty(browser.findElement(By.id("map")), "data-district-count"));
     int districts = Integer.parseInt(browser.findElement(By.id("map")).getAttribute("data-district-count"));
     int facilities = Integer.parseInt(browser.findElement(By.id("map")).getAttribute("data-facility-count"));
-    assertThat(districts).isGreaterThanOrEqualTo(1);
-    assertThat(facilities).isGreaterThanOrEqualTo(1);
+    // the right numbers: every district with an outline and every facility with a position the store holds
+    assertThat(districts).isEqualTo(count("Location?type=" + ConsoleController.LEVEL + "%7Cdistrict&_count=1000",
+        l -> l.hasExtension(ConsoleController.BOUNDARY)));
+    assertThat(facilities).isEqualTo(count("Location?type=" + ConsoleController.MCSD_TYPES + "%7Cfacility&_count=1000",
+        org.hl7.fhir.r4.model.Location::hasPosition));
     assertThat(browser.findElements(By.cssSelector("#map path.leaflet-interactive"))).hasSize(districts + facilities);
     assertThat(browser.findElements(By.cssSelector("#map path.fac.t-CMS"))).isNotEmpty();
     shot("home-fr");
@@ -141,6 +144,11 @@ class ConsoleBrowserTest extends FhirTestSupport {
     // The FHIR API refuses this role the patients' records: no count, no consultation listed.
     assertThat(browser.findElement(By.cssSelector("#count-patients .n")).getText()).isEqualTo("—");
     assertThat(browser.getPageSource()).doesNotContain(data.patientFamily()).contains("Aucune consultation visible pour vous.");
+  }
+
+  private int count(String query, java.util.function.Predicate<org.hl7.fhir.r4.model.Location> which) {
+    org.hl7.fhir.r4.model.Bundle b = client().search().byUrl(query).returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
+    return (int) b.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.Location) e.getResource()).filter(which).count();
   }
 
   private void signIn(String login) {

@@ -172,6 +172,7 @@ class ConsoleTest extends FhirTestSupport {
     HttpResponse<String> log = b.get("/audit?patient=" + patientId);
     assertThat(log.statusCode()).isEqualTo(200);
     assertThat(log.body()).contains("id=\"chain\"", login, patientId, "réussi");
+    assertThat(b.get("/audit").body().getBytes(StandardCharsets.UTF_8).length).as("the page budget").isLessThan(1024 * 1024);
     assertThat(b.get("/audit?day=hier").body()).contains("AAAA-MM-JJ");
   }
 
@@ -185,6 +186,24 @@ class ConsoleTest extends FhirTestSupport {
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).as(path + " (uncompressed)").isLessThan(1024 * 1024);
     }
+  }
+
+  @Autowired ca.uhn.fhir.context.FhirContext fhirContext;
+  @Autowired org.lafia.security.PersonTokens personTokens;
+
+  @Test
+  void the_console_follows_a_search_page_after_page_up_to_its_limit() throws Exception {
+    // A country's registry fills many pages: the map and the lists read them all (to a bound).
+    for (int i = 0; i < 3; i++) ConsoleData.create(client(), accounts, "clinician");
+    org.springframework.mock.web.MockHttpServletRequest request = new org.springframework.mock.web.MockHttpServletRequest();
+    request.setLocalAddr("127.0.0.1");
+    request.setLocalPort(port);
+    ConsoleFhir fhir = new ConsoleFhir(fhirContext, personTokens);
+    String query = "Location?type=" + URLEncoder.encode(ConsoleController.MCSD_TYPES + "|facility", StandardCharsets.UTF_8);
+    int total = fhir.search(request, login, query + "&_summary=count").bundle().getTotal();
+    assertThat(total).isGreaterThanOrEqualTo(4);
+    assertThat(fhir.searchAll(request, login, query + "&_count=2", 10_000).bundle().getEntry()).hasSize(total);
+    assertThat(fhir.searchAll(request, login, query + "&_count=2", 3).bundle().getEntry()).hasSize(4); // two pages of two
   }
 
   private static JsonNode find(JsonNode collection, String id) {

@@ -48,6 +48,7 @@ class AccountAdministrationTest {
     HttpResponse<String> page = b.get("/admin/users");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Comptes et rôles", adminLogin);
+    assertThat(page.body().getBytes(StandardCharsets.UTF_8).length).as("the page budget").isLessThan(1024 * 1024);
 
     String nurse = "inf-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> created = b.post("/admin/users", "login=" + nurse + "&displayName=Akossiwa+Mensah&password=Infirmiere-2026-Lome"
