@@ -1,6 +1,5 @@
 package org.lafia.console;
 
-import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,8 +12,6 @@ import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
-import org.lafia.security.PersonTokens;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,12 +28,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 class AuditViewController {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ObjectProvider<PersonTokens> tokens;
-  private final FhirContext ctx;
+  private final ConsoleFhir fhir;
 
-  AuditViewController(ObjectProvider<PersonTokens> tokens, FhirContext ctx) {
-    this.tokens = tokens;
-    this.ctx = ctx;
+  AuditViewController(ConsoleFhir fhir) {
+    this.fhir = fhir;
   }
 
   /** One access as the auditor's list shows it. */
@@ -47,9 +42,6 @@ class AuditViewController {
   String audit(@RequestParam(required = false) String patient, @RequestParam(required = false) String agent,
       @RequestParam(required = false) String day, Authentication auth, HttpServletRequest request,
       jakarta.servlet.http.HttpServletResponse response, Model model) throws Exception {
-    PersonTokens t = tokens.getIfAvailable();
-    if (t == null) throw new IllegalStateException("The console needs the built-in identity provider.");
-    ConsoleFhir fhir = new ConsoleFhir(ctx, t);
     model.addAttribute("patient", patient);
     model.addAttribute("agent", agent);
     model.addAttribute("day", day);

@@ -1,6 +1,5 @@
 package org.lafia.console;
 
-import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,8 +18,6 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
-import org.lafia.security.PersonTokens;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -45,23 +42,14 @@ class ConsoleController {
   static final List<String> TYPES = List.of("CHU", "CHR", "CHP", "CMS", "USP");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final ObjectProvider<PersonTokens> tokens;
-  private final FhirContext ctx;
+  private final ConsoleFhir fhir;
 
-  ConsoleController(ObjectProvider<PersonTokens> tokens, FhirContext ctx) {
-    this.tokens = tokens;
-    this.ctx = ctx;
-  }
-
-  private ConsoleFhir fhir() {
-    PersonTokens t = tokens.getIfAvailable();
-    if (t == null) throw new IllegalStateException("The console needs the built-in identity provider.");
-    return new ConsoleFhir(ctx, t);
+  ConsoleController(ConsoleFhir fhir) {
+    this.fhir = fhir;
   }
 
   @GetMapping("/")
   String home(Authentication auth, HttpServletRequest request, Model model) throws Exception {
-    ConsoleFhir fhir = fhir();
     String login = auth.getName();
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("facilities", count(fhir, request, login, "Organization?type=" + enc(MCSD_TYPES + "|facility") + "&_summary=count"));
@@ -72,7 +60,6 @@ class ConsoleController {
     model.addAttribute("types", TYPES);
     return "home";
   }
-
 
   /** A consultation as the home page lists it. */
   record Visit(java.util.Date date, String patientId, String patient, String facility) {}
@@ -100,7 +87,7 @@ class ConsoleController {
   /** Districts as GeoJSON features: outline, name, census population. */
   @GetMapping(value = "/console/map/districts.json", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> districts(Authentication auth, HttpServletRequest request) throws Exception {
-    ConsoleFhir.Answer a = fhir().searchAll(request, auth.getName(), "Location?type=" + enc(LEVEL + "|district") + "&_count=500", 20_000);
+    ConsoleFhir.Answer a = fhir.searchAll(request, auth.getName(), "Location?type=" + enc(LEVEL + "|district") + "&_count=500", 20_000);
     if (!a.ok()) return ResponseEntity.status(a.status()).build();
     ArrayNode features = JSON.createArrayNode();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
@@ -116,7 +103,7 @@ class ConsoleController {
   /** Facilities as GeoJSON points: name and type. */
   @GetMapping(value = "/console/map/facilities.json", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<String> facilities(Authentication auth, HttpServletRequest request) throws Exception {
-    ConsoleFhir.Answer a = fhir().searchAll(request, auth.getName(),
+    ConsoleFhir.Answer a = fhir.searchAll(request, auth.getName(),
         "Location?type=" + enc(MCSD_TYPES + "|facility") + "&_count=1000&_elements=name,type,position", 50_000);
     if (!a.ok()) return ResponseEntity.status(a.status()).build();
     ArrayNode features = JSON.createArrayNode();

@@ -15,15 +15,22 @@ import org.lafia.security.PersonTokens;
  * The FHIR API of this node, read as the signed-in person: the address the request came in on
  * (so it works whatever interface the node listens on), the person's token, HAPI's parser.
  */
+@org.springframework.stereotype.Component
 final class ConsoleFhir {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final FhirContext ctx;
-  private final PersonTokens tokens;
+  private final org.springframework.beans.factory.ObjectProvider<PersonTokens> tokens;
 
-  ConsoleFhir(FhirContext ctx, PersonTokens tokens) {
+  ConsoleFhir(FhirContext ctx, org.springframework.beans.factory.ObjectProvider<PersonTokens> tokens) {
     this.ctx = ctx;
     this.tokens = tokens;
+  }
+
+  private String tokenFor(String login) {
+    PersonTokens t = tokens.getIfAvailable();
+    if (t == null) throw new IllegalStateException("The console needs the built-in identity provider.");
+    return t.tokenFor(login);
   }
 
   /** What the API answered: the bundle, or null with the status (a 403 means "not for this role"). */
@@ -66,7 +73,7 @@ final class ConsoleFhir {
     if (host.contains(":")) host = "[" + host + "]";
     String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + path;
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Accept", accept).header("Authorization", "Bearer " + tokens.tokenFor(login)).GET().build(),
+        .header("Accept", accept).header("Authorization", "Bearer " + tokenFor(login)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

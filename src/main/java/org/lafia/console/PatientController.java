@@ -1,6 +1,5 @@
 package org.lafia.console;
 
-import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
@@ -22,8 +21,6 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
-import org.lafia.security.PersonTokens;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -39,18 +36,10 @@ import org.springframework.web.bind.annotation.RequestParam;
  */
 @Controller
 class PatientController {
-  private final ObjectProvider<PersonTokens> tokens;
-  private final FhirContext ctx;
+  private final ConsoleFhir fhir;
 
-  PatientController(ObjectProvider<PersonTokens> tokens, FhirContext ctx) {
-    this.tokens = tokens;
-    this.ctx = ctx;
-  }
-
-  private ConsoleFhir fhir() {
-    PersonTokens t = tokens.getIfAvailable();
-    if (t == null) throw new IllegalStateException("The console needs the built-in identity provider.");
-    return new ConsoleFhir(ctx, t);
+  PatientController(ConsoleFhir fhir) {
+    this.fhir = fhir;
   }
 
   /** A patient as a list shows them. */
@@ -76,7 +65,7 @@ class PatientController {
       params.add("birthdate=" + birthYear.trim());
     }
     if (params.isEmpty()) return "patients";
-    ConsoleFhir.Answer a = fhir().search(request, auth.getName(),
+    ConsoleFhir.Answer a = fhir.search(request, auth.getName(),
         "Patient?" + String.join("&", params) + "&_count=50&_sort=family&_include=Patient:organization");
     if (!a.ok()) {
       model.addAttribute("problem", a.status() == 403 ? "patients.error.forbidden" : "patients.error.search");
@@ -111,7 +100,7 @@ class PatientController {
       model.addAttribute("problem", "record.notFound");
       return "refused";
     }
-    ConsoleFhir.Answer a = fhir().search(request, auth.getName(), "Patient/" + id + "/$everything?_count=1000");
+    ConsoleFhir.Answer a = fhir.search(request, auth.getName(), "Patient/" + id + "/$everything?_count=1000");
     if (!a.ok()) {
       // 403: not in care at one of the person's facilities (break-the-glass is for the API, with a reason).
       response.setStatus(a.status() == 403 ? 403 : 404);

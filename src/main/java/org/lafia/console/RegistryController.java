@@ -1,6 +1,5 @@
 package org.lafia.console;
 
-import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
@@ -18,8 +17,6 @@ import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
-import org.lafia.security.PersonTokens;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -37,18 +34,10 @@ class RegistryController {
   static final String CADRE = "http://lafia.health/fhir/CodeSystem/cadre";
   static final List<String> CADRES = List.of("medecin", "infirmier", "sage-femme", "pharmacien", "technicien-laboratoire", "asc");
 
-  private final ObjectProvider<PersonTokens> tokens;
-  private final FhirContext ctx;
+  private final ConsoleFhir fhir;
 
-  RegistryController(ObjectProvider<PersonTokens> tokens, FhirContext ctx) {
-    this.tokens = tokens;
-    this.ctx = ctx;
-  }
-
-  private ConsoleFhir fhir() {
-    PersonTokens t = tokens.getIfAvailable();
-    if (t == null) throw new IllegalStateException("The console needs the built-in identity provider.");
-    return new ConsoleFhir(ctx, t);
+  RegistryController(ConsoleFhir fhir) {
+    this.fhir = fhir;
   }
 
   /** A jurisdiction offered as a filter. */
@@ -61,7 +50,6 @@ class RegistryController {
   String facilities(@RequestParam(required = false) String q, @RequestParam(required = false) String region,
       @RequestParam(required = false) String district, @RequestParam(required = false) String type,
       Authentication auth, HttpServletRequest request, Model model) throws Exception {
-    ConsoleFhir fhir = fhir();
     String login = auth.getName();
     model.addAttribute("regions", areas(fhir, request, login, "region"));
     model.addAttribute("districts", areas(fhir, request, login, "district"));
@@ -103,7 +91,6 @@ class RegistryController {
   @GetMapping("/facilities/{id}")
   String facility(@PathVariable String id, Authentication auth, HttpServletRequest request, HttpServletResponse response, Model model)
       throws Exception {
-    ConsoleFhir fhir = fhir();
     String login = auth.getName();
     if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) return notFound(response, model);
     ConsoleFhir.Answer a = fhir.search(request, login, "Organization?_id=" + enc(id) + "&_include=Organization:partof");
@@ -142,7 +129,7 @@ class RegistryController {
     if (has(q)) for (String w : q.trim().split("\\s+")) filter.add("practitioner:Practitioner.name=" + enc(w));
     if (has(cadre) && CADRES.contains(cadre)) filter.add("role=" + enc(CADRE + "|" + cadre));
     model.addAttribute("searched", !filter.isEmpty());
-    model.addAttribute("workers", filter.isEmpty() ? List.of() : workers(fhir(), request, auth.getName(), String.join("&", filter)));
+    model.addAttribute("workers", filter.isEmpty() ? List.of() : workers(fhir, request, auth.getName(), String.join("&", filter)));
     return "workers";
   }
 

@@ -188,8 +188,7 @@ class ConsoleTest extends FhirTestSupport {
     }
   }
 
-  @Autowired ca.uhn.fhir.context.FhirContext fhirContext;
-  @Autowired org.lafia.security.PersonTokens personTokens;
+  @Autowired ConsoleFhir fhir;
 
   @Test
   void the_console_follows_a_search_page_after_page_up_to_its_limit() throws Exception {
@@ -198,7 +197,6 @@ class ConsoleTest extends FhirTestSupport {
     org.springframework.mock.web.MockHttpServletRequest request = new org.springframework.mock.web.MockHttpServletRequest();
     request.setLocalAddr("127.0.0.1");
     request.setLocalPort(port);
-    ConsoleFhir fhir = new ConsoleFhir(fhirContext, personTokens);
     String query = "Location?type=" + URLEncoder.encode(ConsoleController.MCSD_TYPES + "|facility", StandardCharsets.UTF_8);
     int total = fhir.search(request, login, query + "&_summary=count").bundle().getTotal();
     assertThat(total).isGreaterThanOrEqualTo(4);
