@@ -23,11 +23,13 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 
 /**
- * Puts the demo country into the store once the node serves requests: one transaction posted to
- * its own FHIR API as the system client {@code lafia-demo} (so the data goes through the same
- * checks, indexing and audit trail as any client's), with a five-minute token signed by the
- * built-in authorization server. Every start posts it again; unchanged resources make no new
- * version, so a second start, or a second node, changes nothing.
+ * Puts the demo country into the store once the node serves requests: transactions (geography,
+ * health workers, patients 250 at a time) posted to its own FHIR API as the system client
+ * {@code lafia-demo}, so the data goes through the same checks, indexing and audit trail as any
+ * client's, each with a fresh five-minute token signed by the built-in authorization server.
+ * A complete load leaves its fingerprint on {@code Organization/tg}; a start that finds it posts
+ * nothing. Otherwise everything is posted again, and unchanged resources make no new version, so
+ * a second node loading at the same time changes nothing either.
  */
 public final class DemoLoader {
   private static final Logger log = LoggerFactory.getLogger(DemoLoader.class);
@@ -86,25 +88,24 @@ public final class DemoLoader {
    * then a restart costs one read instead of comparing every resource again.
    */
   void loadInto(String base, int patients) throws Exception {
-    String token = token(encoder.getObject());
     String fingerprint = fingerprint(patients);
-    if (loaded(base, token, fingerprint)) {
+    if (loaded(base, token(), fingerprint)) {
       log.info("Demo country Togo already in place ({} patients).", patients);
       return;
     }
     DemoGeography geography = DemoGeography.of("TG");
     long t0 = System.nanoTime();
-    post(base, token, geography.bundle(), "geography");
+    post(base, geography.bundle(), "geography");
     DemoWorkers workers = new DemoWorkers(geography, DemoNames.togo(), DemoWorkers.DEFAULT_SEED);
-    post(base, token, workers.bundle(), "health workers");
+    post(base, workers.bundle(), "health workers");
     DemoPatients people = new DemoPatients(geography, DemoNames.togo(), workers, DemoPatients.DEFAULT_SEED);
     int resources = 0;
     for (int from = 1; from <= patients; from += PATIENTS_PER_BUNDLE) {
       org.hl7.fhir.r4.model.Bundle b = people.bundle(from, Math.min(patients, from + PATIENTS_PER_BUNDLE - 1));
       resources += b.getEntry().size();
-      post(base, token, b, "patients " + from + "+");
+      post(base, b, "patients " + from + "+");
     }
-    mark(base, token, fingerprint);
+    mark(base, token(), fingerprint);
     log.info("Demo country Togo in place: {} regions, {} prefectures, {} public health facilities, health workers {},"
         + " {} patients ({} resources of their records) in {} ms", geography.regions(), geography.districts(),
         geography.facilities(), workers.countByCadre(), patients, resources, (System.nanoTime() - t0) / 1_000_000);
@@ -150,8 +151,12 @@ public final class DemoLoader {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Posts one transaction to {@code base}; throws with the server's answer when it is refused. */
-  private void post(String base, String token, org.hl7.fhir.r4.model.Bundle bundle, String what) throws Exception {
+  /**
+   * Posts one transaction to {@code base}, with a token of its own (a large load outlives any one
+   * token); throws with the server's answer when it is refused.
+   */
+  private void post(String base, org.hl7.fhir.r4.model.Bundle bundle, String what) throws Exception {
+    String token = token();
     String body = ctx.newJsonParser().encodeResourceToString(bundle);
     HttpResponse<String> r = http(HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/fhir+json")
         .header("Prefer", "return=minimal").POST(HttpRequest.BodyPublishers.ofString(body)), token);
@@ -161,7 +166,8 @@ public final class DemoLoader {
     }
   }
 
-  private String token(JwtEncoder jwt) {
+  private String token() {
+    JwtEncoder jwt = encoder.getObject();
     Instant now = Instant.now();
     JwtClaimsSet claims = JwtClaimsSet.builder().issuer(security.issuer()).audience(List.of(security.audience()))
         .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5))).id(java.util.UUID.randomUUID().toString())

@@ -25,10 +25,13 @@ public final class AccountAdministration {
 
   private final Accounts accounts;
   private final AuditSink audit;
+  /** The console's tokens, renewed at once after a change (absent with an external issuer). */
+  private final org.springframework.beans.factory.ObjectProvider<PersonTokens> tokens;
 
-  AccountAdministration(Accounts accounts, AuditSink audit) {
+  AccountAdministration(Accounts accounts, AuditSink audit, org.springframework.beans.factory.ObjectProvider<PersonTokens> tokens) {
     this.accounts = accounts;
     this.audit = audit;
+    this.tokens = tokens;
   }
 
   /** Whether {@code login} may administer accounts. */
@@ -74,6 +77,7 @@ public final class AccountAdministration {
       accounts.save(login, displayName.trim(), password, roles, facilities, territories);
     }
     accounts.update(login, displayName.trim(), roles, facilities, territories, enabled);
+    tokens.ifAvailable(t -> t.forget(login));
     audit.record(new AuditSink.Access(exists ? 'U' : 'C', "account", 0, List.of(), List.of("Account/" + login), null,
         "roles=" + roles + " facilities=" + facilities + " territories=" + territories + " enabled=" + enabled
             + (password != null && !password.isEmpty() ? " password set" : "")));

@@ -38,6 +38,11 @@ public final class PersonTokens {
     this.clock = clock;
   }
 
+  /** Forgets the token kept for {@code login}: their account changed (roles, attachments, disabled). */
+  void forget(String login) {
+    issued.remove(login);
+  }
+
   /** A token for {@code login}, or an exception when the account cannot act now (disabled, locked, unknown). */
   public String tokenFor(String login) {
     Instant now = clock.instant();

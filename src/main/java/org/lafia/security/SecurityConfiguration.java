@@ -107,8 +107,9 @@ public class SecurityConfiguration {
 
   /** National administrators' changes to accounts, audited. */
   @Bean
-  AccountAdministration accountAdministration(Accounts accounts, org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.AuditSink> audit) {
-    return new AccountAdministration(accounts, audit.getIfAvailable(() -> org.lafia.fhir.spi.AuditSink.NONE));
+  AccountAdministration accountAdministration(Accounts accounts, org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.AuditSink> audit,
+      org.springframework.beans.factory.ObjectProvider<PersonTokens> tokens) {
+    return new AccountAdministration(accounts, audit.getIfAvailable(() -> org.lafia.fhir.spi.AuditSink.NONE), tokens);
   }
 
   /** Before Spring Security's filters, so that a flood is turned away before any password is hashed. */

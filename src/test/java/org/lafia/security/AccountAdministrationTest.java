@@ -31,6 +31,7 @@ class AccountAdministrationTest {
   @Autowired Accounts accounts;
   @Autowired AccountAdministration admin;
   @Autowired JdbcTemplate jdbc;
+  @Autowired PersonTokens tokens;
 
   private String administrator() {
     String login = "admin-" + UUID.randomUUID().toString().substring(0, 8);
@@ -59,6 +60,7 @@ class AccountAdministrationTest {
     assertThat(a.roles()).containsExactly("nurse");
     assertThat(a.facilities()).containsExactly("tg-fac-TG0303-006");
     assertThat(a.enabled()).isTrue();
+    assertThat(tokens.tokenFor(nurse)).isNotBlank(); // kept for four minutes, unless the account changes
 
     // Changed without a password: the password stays; disabled.
     b.post("/admin/users", "login=" + nurse + "&displayName=Akossiwa+Mensah&roles=nurse&roles=pharmacist&facilities=tg-fac-TG0303-006,tg-fac-TG0303-005");
@@ -66,6 +68,8 @@ class AccountAdministrationTest {
     assertThat(a.roles()).containsExactly("nurse", "pharmacist");
     assertThat(a.facilities()).containsExactly("tg-fac-TG0303-006", "tg-fac-TG0303-005");
     assertThat(a.enabled()).isFalse();
+    assertThatThrownBy(() -> tokens.tokenFor(nurse)).as("no console token for a disabled account, at once")
+        .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
     assertThat(jdbc.queryForObject("select password_hash from sec_user where login = ?", String.class, nurse)).isNotBlank();
 
     // A locked account is unlocked.
