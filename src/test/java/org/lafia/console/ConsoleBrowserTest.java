@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,8 +128,13 @@ class ConsoleBrowserTest extends FhirTestSupport {
     // On a 360-px phone: one column, nothing wider than the screen.
     browser.manage().window().setSize(new Dimension(360, 740));
     Thread.sleep(300);
-    long width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth");
-    assertThat(width).isLessThanOrEqualTo(360);
+    for (String page : List.of("/", "/patients?name=" + data.patientFamily(), "/patients/" + data.patientId(), "/facilities",
+        "/facilities/" + data.facility(), "/workers?cadre=sage-femme")) {
+      browser.get("http://localhost:" + port + page);
+      long width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth");
+      assertThat(width).as(page + " on a 360-px phone").isLessThanOrEqualTo(360);
+    }
+    browser.get("http://localhost:" + port + "/");
     shot("home-phone");
 
     browser.findElement(By.cssSelector("header form button")).click();
