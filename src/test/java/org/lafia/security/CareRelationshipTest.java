@@ -309,4 +309,96 @@ class CareRelationshipTest {
     String nobody = person("sans-etablissement-" + run, "clinician");
     assertThat(as.ok("GET", "/fhir/Patient?family=Fam" + run + "&_total=accurate", nobody, null).path("total").asInt()).isZero();
   }
+
+  @Test
+  void a_deleted_facility_opens_no_record_until_it_is_created_again() throws Exception {
+    String dr = person("dr-a-" + run, "clinician", facA);
+    String a = patients.get("a");
+    String e = patients.get("e");
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Patient?family=Fam" + run, dr, null), "Patient")).containsExactlyInAnyOrder(a, e);
+    assertThat(as.send("DELETE", "/fhir/Organization/" + facA, full(), null).statusCode()).isEqualTo(204);
+    assertThat(as.send("GET", "/fhir/Patient/" + a, dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Observation/" + observations.get("e"), dr, null).statusCode()).isEqualTo(403);
+    assertThat(as.ok("GET", "/fhir/Patient?family=Fam" + run + "&_total=accurate", dr, null).path("total").asInt()).isZero();
+    // Created again (same id): its patients are open to its staff again, at once.
+    as.ok("PUT", "/fhir/Organization/" + facA, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + facA + "\",\"name\":\"A\"}");
+    assertThat(as.send("GET", "/fhir/Patient/" + a, dr, null).statusCode()).isEqualTo(200);
+    assertThat(AsPerson.ids(as.ok("GET", "/fhir/Patient?family=Fam" + run, dr, null), "Patient")).containsExactlyInAnyOrder(a, e);
+    // A restriction to a facility since deleted keeps the record closed to every other one.
+    String drB = person("dr-b-" + run, "clinician", facB);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("r"), drB, null).statusCode()).isEqualTo(200);
+    assertThat(as.send("DELETE", "/fhir/Organization/" + facB, full(), null).statusCode()).isEqualTo(204);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("r"), dr, null).statusCode()).as("kept to B, now gone").isEqualTo(403);
+    assertThat(as.send("GET", "/fhir/Patient/" + patients.get("r"), drB, null).statusCode()).isEqualTo(403);
+  }
+
+  /**
+   * Care relationships of one patient written at the same time by many transactions: each
+   * recomputes the patient's access row after the others have committed, so none is lost (an
+   * aggregate computed from a snapshot taken before another writer's commit would drop its rows).
+   */
+  @Test
+  void concurrent_care_relationships_of_one_patient_are_all_kept() throws Exception {
+    String p = patients.get("b");
+    int n = 8;
+    List<String> facilities = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String f = "fac-c" + i + "-" + run;
+      as.ok("PUT", "/fhir/Organization/" + f, full(), "{\"resourceType\":\"Organization\",\"id\":\"" + f + "\",\"name\":\"" + f + "\"}");
+      facilities.add(f);
+    }
+    String token = full();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      List<java.util.concurrent.Future<Integer>> posted = new ArrayList<>();
+      var start = new java.util.concurrent.CountDownLatch(1);
+      for (String f : facilities) {
+        posted.add(pool.submit(() -> {
+          start.await();
+          return as.send("POST", "/fhir/Encounter", token, "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":"
+              + "{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/" + p + "\"},\"serviceProvider\":{\"reference\":"
+              + "\"Organization/" + f + "\"}}").statusCode();
+        }));
+      }
+      start.countDown();
+      for (var f : posted) assertThat(f.get()).isEqualTo(201);
+    } finally {
+      pool.shutdown();
+    }
+    for (String f : facilities) {
+      assertThat(as.send("GET", "/fhir/Patient/" + p, person("dr-" + f, "clinician", f), null).statusCode()).as(f).isEqualTo(200);
+    }
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    Integer care = jdbc.queryForObject("select cardinality(a.care) from fhir_patient_access a join fhir_resource r on r.pid = a.patient_pid"
+        + " where r.res_type = 'Patient' and r.res_id = ?", Integer.class, p);
+    assertThat(care).isEqualTo(n + 1); // the eight, and B that manages the patient
+  }
+
+  /** The access rows are derived: rebuilt from the care relationships, they are the rows kept at write time. */
+  @Test
+  void access_rows_rebuilt_from_the_care_relationships_are_the_ones_kept_at_write_time() throws Exception {
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    String rows = "select patient_pid, care, restrict_to, tele from fhir_patient_access order by patient_pid";
+    java.util.function.Supplier<List<String>> snapshot = () -> jdbc.query(rows, (rs, i) -> rs.getLong(1) + " " + sorted(rs.getArray(2))
+        + " " + sorted(rs.getArray(3)) + " " + sorted(rs.getArray(4)));
+    List<String> kept = snapshot.get();
+    assertThat(kept).isNotEmpty();
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (var st = c.createStatement()) {
+        st.execute("delete from fhir_patient_access");
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      context.getBean(org.lafia.fhir.rest.FhirServices.class).care().backfill(c);
+    }
+    assertThat(snapshot.get()).isEqualTo(kept);
+  }
+
+  private static String sorted(java.sql.Array a) throws java.sql.SQLException {
+    if (a == null) return "null";
+    Long[] values = (Long[]) a.getArray();
+    java.util.Arrays.sort(values);
+    return java.util.Arrays.toString(values);
+  }
 }

@@ -68,6 +68,8 @@ final class WriteSession implements AutoCloseable {
   private final Set<String> auditPatients = new java.util.LinkedHashSet<>();
   /** Written resources that may establish a care relationship, and whether all were created now. */
   private final List<Long> carePids = new ArrayList<>();
+  /** Organizations deleted or created again: the access rows of the patients in care there change. */
+  private final List<Long> organizationsDeletedOrRestored = new ArrayList<>();
   private boolean onlyCreated = true;
   static final Set<String> CARE_TYPES = Set.of("Patient", "Encounter", "EpisodeOfCare", "ServiceRequest", "Consent");
   private char auditAction = 'E';
@@ -231,6 +233,7 @@ final class WriteSession implements AutoCloseable {
       carePids.add(cur.pid());
       onlyCreated = false;
     }
+    if (type.equals("Organization")) organizationsDeletedOrRestored.add(cur.pid());
     pending.add(new ResourceWrite(cur.pid(), type, id, cur.version() + 1, now, 'D', null, null, false, null));
     return new Outcome(204, type, id, cur.version() + 1, now, null);
   }
@@ -325,6 +328,7 @@ final class WriteSession implements AutoCloseable {
       carePids.add(pid);
       if (!first) onlyCreated = false;
     }
+    if (status == 201 && !first && type.equals("Organization")) organizationsDeletedOrRestored.add(pid); // created again after a delete
     resource.setId(id);
     Resource r = (Resource) resource;
     r.getMeta().setVersionId(Integer.toString(version));
@@ -480,7 +484,7 @@ final class WriteSession implements AutoCloseable {
 
   void commit() throws SQLException {
     flush();
-    fhir.care().maintain(c, carePids, onlyCreated);
+    fhir.care().maintain(c, carePids, onlyCreated, organizationsDeletedOrRestored);
     if (!written.isEmpty()) {
       // In the same transaction: the entry exists if and only if the write does.
       auditPatients.addAll(fhir.patientsOf(c, auditPids));

@@ -35,14 +35,13 @@ public final class AccessibleRecords {
 
   /**
    * The test that the patient whose pid is {@code p} (an SQL expression) is open to the scope's
-   * caller, correlated so that PostgreSQL checks each candidate with index probes of
-   * {@code fhir_care} (in care at one of the caller's facilities and no restricting consent
-   * elsewhere; or referred to one of them for tele-expertise with the patient's consent) instead
-   * of computing every accessible patient for every search. Each EXISTS ends with {@code offset
-   * 0}: it keeps PostgreSQL from turning the test into a semi-join over every relationship of the
-   * country (its choice when it misjudges how many candidates a search has); evaluated per
-   * candidate, a page of 20 costs a few dozen index probes. Restrictions and tele-expertise
-   * consents are rare: their probes use partial indexes that are almost empty.
+   * caller, correlated so that PostgreSQL checks each candidate with one primary-key probe of the
+   * patient's access row ({@code fhir_patient_access}, kept at write time by CareIndex) instead of
+   * computing every accessible patient for every search: in care at one of the caller's
+   * facilities and kept to none other by a restricting consent, or referred to one of them for
+   * tele-expertise with the patient's consent. The EXISTS ends with {@code offset 0}: it keeps
+   * PostgreSQL from turning the test into a semi-join over every patient of the country (its
+   * choice when it misjudges how many candidates a search has).
    */
   Sql patientOpen(String p, PatientScope scope) {
     Sql open = new Sql().add("(");
@@ -50,12 +49,9 @@ public final class AccessibleRecords {
     List<String> plain = scope.organizationCases() ? scope.organizations() : List.of();
     List<String> areas = scope.territoryCases() ? scope.territories() : List.of();
     if (!plain.isEmpty() || !areas.isEmpty()) {
-      open.add("(exists (select 1 from fhir_care care_c where care_c.patient_pid = " + p + " and care_c.org_pid = any(")
-          .add(orgPids(plain, areas)).add(") and care_c.kind = 'C' offset 0) and not exists (select 1 from fhir_care care_r where"
-              + " care_r.patient_pid = " + p + " and care_r.kind = 'R' and care_r.org_pid <> all(").add(orgPids(plain, areas)).add(") offset 0))");
-      open.add(" or (exists (select 1 from fhir_care care_x where care_x.patient_pid = " + p + " and care_x.kind = 'X' offset 0)"
-          + " and exists (select 1 from fhir_care care_t where care_t.patient_pid = " + p + " and care_t.org_pid = any(")
-          .add(orgPids(plain, areas)).add(") and care_t.kind = 'T' offset 0))");
+      open.add("exists (select 1 from fhir_patient_access acc where acc.patient_pid = " + p + " and ((acc.care && ")
+          .add(orgPids(plain, areas)).add(" and (acc.restrict_to is null or acc.restrict_to <@ ").add(orgPids(plain, areas))
+          .add(")) or acc.tele && ").add(orgPids(plain, areas)).add(") offset 0)");
       any = true;
     }
     if (scope.grants() != null) {
@@ -71,12 +67,26 @@ public final class AccessibleRecords {
 
   /**
    * The pids of these Organizations and of every Organization below the {@code areas} (by
-   * Organization.partOf, any depth), computed once per statement (an InitPlan): always as the
-   * registry stands now, so a facility moved to another district changes hands at once.
+   * Organization.partOf, any depth). A facility's pid never changes (a deleted Organization
+   * created again keeps it) and a deleted one opens nothing (its patients' access rows leave it
+   * out): so the pids of plain facilities are remembered by the node, once {@link #resolve} has
+   * found them all, and sent as a parameter. Territories are resolved in each statement (an
+   * InitPlan), always as the registry stands now, so a facility moved to another district changes
+   * hands at once.
    */
   private Sql orgPids(List<String> organizations, List<String> areas) {
+    if (areas.isEmpty()) {
+      Long[] known = knownPids(organizations);
+      if (known != null) return new Sql().add("?::bigint[]", (Object) known);
+    }
+    return livePids(organizations, areas, false);
+  }
+
+  /** As {@link #orgPids}, resolved in the statement; without the deleted Organizations if {@code live}. */
+  private Sql livePids(List<String> organizations, List<String> areas, boolean live) {
     Sql sql = new Sql().add("array(select o.pid from fhir_resource o"
-        + " where o.res_type = 'Organization' and o.res_id = any(?) and not o.deleted", (Object) organizations.toArray(String[]::new));
+        + " where o.res_type = 'Organization' and o.res_id = any(?)" + (live ? " and not o.deleted" : ""),
+        (Object) organizations.toArray(String[]::new));
     if (!areas.isEmpty()) {
       sql.add(" union (with recursive area(pid) as (select a.pid from fhir_resource a where a.res_type = 'Organization'"
           + " and a.res_id = any(?) and not a.deleted", (Object) areas.toArray(String[]::new))
@@ -84,6 +94,34 @@ public final class AccessibleRecords {
               + " select pid from area)", (Object) partOfCodes());
     }
     return sql.add(")");
+  }
+
+  /** Facility ids to pids, as the node has found them (a pid is for ever; absence is not remembered). */
+  private final Map<String, Long> facilityPids = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Long[] knownPids(List<String> organizations) {
+    Long[] out = new Long[organizations.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = facilityPids.get(organizations.get(i));
+      if (out[i] == null) return null;
+    }
+    return out;
+  }
+
+  /**
+   * Looks up, once per node, the pids of the scope's facilities, so that the statements that
+   * follow send them as a parameter rather than plan a lookup each; those not found (not created
+   * yet) are looked up again next time, and meanwhile resolved in each statement.
+   */
+  void resolve(Connection c, PatientScope scope) throws SQLException {
+    if (scope.all() || scope.organizations().isEmpty() || knownPids(scope.organizations()) != null) return;
+    if (facilityPids.size() > 100_000) facilityPids.clear(); // more facilities than a country has: start again
+    try (PreparedStatement ps = c.prepareStatement("select res_id, pid from fhir_resource where res_type = 'Organization' and res_id = any(?)")) {
+      ps.setArray(1, c.createArrayOf("text", scope.organizations().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) facilityPids.put(rs.getString(1), rs.getLong(2));
+      }
+    }
   }
 
   private Integer[] partOfCodes() {
@@ -129,7 +167,7 @@ public final class AccessibleRecords {
         test.add("(");
       }
       test.add("exists (select 1 from fhir_sp_ref rep where rep.pid = " + alias + ".pid and rep.sp = any(?) and rep.tgt_pid = any(",
-          (Object) boxed(registry.param(type, territorial).stored())).add(orgPids(scope.organizations(), scope.territories())).add(")))");
+          (Object) boxed(registry.param(type, territorial).stored())).add(livePids(scope.organizations(), scope.territories(), true)).add(")))");
     }
     return test.add(")");
   }
@@ -160,6 +198,7 @@ public final class AccessibleRecords {
       if (scope.all()) out.add(r.pid());
       else byType.computeIfAbsent(r.type(), k -> new ArrayList<>()).add(r.pid());
     }
+    if (!byType.isEmpty()) resolve(c, scope);
     for (Map.Entry<String, List<Long>> e : byType.entrySet()) {
       Sql cond = condition(e.getKey(), "v", scope);
       if (cond == null) {
@@ -186,6 +225,7 @@ public final class AccessibleRecords {
    * @param patientCodes codes of the reference parameters of the patient compartment
    */
   public List<String> patientsIfVisible(Connection c, StoredResource r, PatientScope scope, Integer[] patientCodes) throws SQLException {
+    if (!scope.all()) resolve(c, scope);
     Sql cond = scope.all() ? null : condition(r.type(), "v", scope);
     boolean patient = r.type().equals("Patient");
     if (cond == null && patient) return List.of(r.id());

@@ -119,6 +119,7 @@ public final class SearchEngine {
    */
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
+    if (!scope.all()) accessible.resolve(c, scope);
     // The patients a search names are checked first, with a cached plan (a point query).
     Long[] closed = scope.all() || !accessible.restricted(type) ? null : closedNamedPatients(c, type, params, serverBase, scope);
     boolean reset = customPlans(c);
