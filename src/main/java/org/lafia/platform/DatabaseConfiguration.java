@@ -157,7 +157,8 @@ public class DatabaseConfiguration {
     cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
     // Point statements (a read by id, an audit entry, a grant lookup) keep PostgreSQL's cached
     // plans; searches, whose values differ wildly (a patient with ten observations, a LOINC code
-    // with a million), ask for a plan per execution themselves (SearchEngine.customPlans).
+    // with a million), ask for a plan per execution themselves (SearchEngine.customPlans; reads and
+    // writes ask for cached plans back, SearchEngine.cachedPlans).
     cfg.addDataSourceProperty("ApplicationName", "lafia");
     return new HikariDataSource(cfg);
   }

@@ -350,6 +350,7 @@ public final class FhirServlet extends HttpServlet {
     StoredResource s;
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
+      SearchEngine.cachedPlans(c);
       s = fhir.store().current(c, type, id);
       patients = fhir.requireVisibleWithPatients(c, s);
     }
@@ -406,6 +407,7 @@ public final class FhirServlet extends HttpServlet {
     StoredResource s;
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
+      SearchEngine.cachedPlans(c);
       s = fhir.store().version(c, type, id, version);
       requireVisible(c, type, id);
       patients = s == null || s.deleted() ? List.of() : type.equals("Patient") ? List.of(id)
@@ -543,9 +545,14 @@ public final class FhirServlet extends HttpServlet {
     List<String> patients;
     try (Connection c = fhir.dataSource().getConnection()) {
       r = fhir.search().search(c, type, params, req.lenient(), req.base, fhir.access().patientScope());
-      List<StoredResource> seen = new ArrayList<>(r.matches());
-      for (StoredResource inc : r.included()) if (fhir.access().mayRead(inc.type())) seen.add(inc);
-      patients = patientsOf(c, seen);
+      // The matches' patients came with their bodies; the included resources' are looked up.
+      java.util.LinkedHashSet<String> whose = new java.util.LinkedHashSet<>();
+      for (StoredResource m : r.matches()) if (m.type().equals("Patient")) whose.add(m.id());
+      whose.addAll(r.patients());
+      List<StoredResource> included = new ArrayList<>();
+      for (StoredResource inc : r.included()) if (fhir.access().mayRead(inc.type())) included.add(inc);
+      if (!included.isEmpty()) whose.addAll(patientsOf(c, included));
+      patients = new ArrayList<>(whose);
     }
     String self = Responses.searchUrl(req.base, type, SearchEngine.queryString(params));
     String next = r.nextQuery() == null ? null : Responses.searchUrl(req.base, type, r.nextQuery());

@@ -108,6 +108,7 @@ final class Operations {
     List<StoredResource> included;
     boolean more;
     try (Connection conn = fhir.dataSource().getConnection()) {
+      org.lafia.fhir.search.SearchEngine.cachedPlans(conn);
       StoredResource patient = fhir.store().current(conn, "Patient", id);
       if (patient == null) throw FhirError.notFound("Patient/" + id + " is not known.");
       if (patient.deleted()) throw new FhirError(410, "deleted", "Patient/" + id + " was deleted.");

@@ -92,7 +92,13 @@ final class WriteSession implements AutoCloseable {
   WriteSession(FhirServices fhir, DataSource ds) throws SQLException {
     this.fhir = fhir;
     this.c = ds.getConnection();
-    this.c.setAutoCommit(false);
+    try {
+      org.lafia.fhir.search.SearchEngine.cachedPlans(c); // a write's statements keep their plans
+      this.c.setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
     this.now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     this.nowText = new org.hl7.fhir.r4.model.InstantType(Date.from(now)).getValueAsString();
   }

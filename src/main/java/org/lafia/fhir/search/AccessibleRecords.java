@@ -241,7 +241,8 @@ public final class AccessibleRecords {
     }
   }
 
-  private Integer[] compartmentCodes(String type) {
+  /** Codes of the reference parameters that put a {@code type} resource in a patient's compartment. */
+  Integer[] compartmentCodes(String type) {
     return compartmentCodes.computeIfAbsent(type, t -> {
       List<Integer> codes = new ArrayList<>();
       for (SearchParam sp : registry.params(t).values()) {

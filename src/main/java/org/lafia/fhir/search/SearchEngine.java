@@ -120,36 +120,55 @@ public final class SearchEngine {
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
     if (!scope.all()) accessible.resolve(c, scope);
-    // The patients a search names are checked first, with a cached plan (a point query).
+    // The patients a search names are checked first (a point query).
     Long[] closed = scope.all() || !accessible.restricted(type) ? null : closedNamedPatients(c, type, params, serverBase, scope);
-    boolean reset = customPlans(c);
-    try {
-      return searchWithCustomPlans(c, type, params, lenient, serverBase, scope, closed);
-    } finally {
-      if (reset) {
-        try (var st = c.createStatement()) {
-          st.execute("reset plan_cache_mode");
-        }
-      }
-    }
+    customPlans(c);
+    return searchWithCustomPlans(c, type, params, lenient, serverBase, scope, closed);
   }
+
+  /** Pooled connections (the physical ones) whose session plans each statement for its values. */
+  private static final Map<Object, Boolean> CUSTOM_PLANS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   /**
    * Has PostgreSQL plan each of this connection's next statements for their actual values: a
    * search's values differ wildly (a patient with ten observations, a LOINC code with a million)
    * and a cached generic plan can be a thousand times slower than the plan for the values at
-   * hand. Inside a transaction for that transaction only; otherwise until reset (returns true:
-   * the caller resets it), so that point statements on the same pooled connection keep their
-   * cached plans. Measured against sending the search's statements unnamed (planned per
-   * execution too, with no SET): PostgreSQL then parses and analyses the statement every time, 0.2
-   * to 0.5 ms for a clinician's search, where SET and RESET cost 0.08 ms together.
+   * hand. Inside a transaction for that transaction only; otherwise for the pooled connection's
+   * session, until a point read asks for cached plans again ({@link #cachedPlans}): so that a
+   * client's run of searches costs no statement of its own, and a read or a write after a search
+   * one {@code reset}. Measured against sending the search's statements unnamed (planned per
+   * execution too, with no SET): PostgreSQL then parses and analyses the statement every time,
+   * 0.2 to 0.5 ms for a clinician's search, where a SET costs 0.04 ms.
    */
-  public static boolean customPlans(Connection c) throws SQLException {
-    boolean transaction = !c.getAutoCommit();
-    try (var st = c.createStatement()) {
-      st.execute(transaction ? "set local plan_cache_mode = force_custom_plan" : "set plan_cache_mode = force_custom_plan");
+  public static void customPlans(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      try (var st = c.createStatement()) {
+        st.execute("set local plan_cache_mode = force_custom_plan");
+      }
+      return;
     }
-    return !transaction;
+    Object session = c.unwrap(org.postgresql.PGConnection.class);
+    if (CUSTOM_PLANS.containsKey(session)) return;
+    try (var st = c.createStatement()) {
+      st.execute("set plan_cache_mode = force_custom_plan");
+    }
+    CUSTOM_PLANS.put(session, Boolean.TRUE);
+  }
+
+  /**
+   * Gives a pooled connection left planning per execution by searches back its cached plans
+   * (PostgreSQL's default): for point statements, reads and writes, planned once per session.
+   * Call outside a transaction.
+   */
+  public static void cachedPlans(Connection c) throws SQLException {
+    Object session = c.unwrap(org.postgresql.PGConnection.class);
+    if (CUSTOM_PLANS.remove(session) == null) return;
+    try (var st = c.createStatement()) {
+      st.execute("reset plan_cache_mode");
+    } catch (SQLException e) {
+      CUSTOM_PLANS.put(session, Boolean.TRUE);
+      throw e;
+    }
   }
 
   private SearchResult searchWithCustomPlans(Connection c, String type, Map<String, List<String>> params,
@@ -160,12 +179,15 @@ public final class SearchEngine {
       throw new BadSearch("_total takes none, estimate or accurate.");
     }
     List<String> sortKeys = sortKeys(type, params);
-    Query query = build(type, params, lenient, serverBase, sortKeys.isEmpty());
-    Sql restriction = restriction(type, query.pid().substring(0, query.pid().indexOf('.')), scope, closed);
-    if (restriction != null) query = new Query(new Sql().add(query.sql()).add(" and ").add(restriction), query.pid());
+    Query base = build(type, params, lenient, serverBase, sortKeys.isEmpty());
+    Query query = base;
+    Sql restriction = restriction(type, base.pid().substring(0, base.pid().indexOf('.')), scope, closed);
+    if (restriction != null) query = new Query(new Sql().add(base.sql()).add(" and ").add(restriction), base.pid());
+    // The caller's restriction, tested on the matches of the search's own conditions (below).
+    Sql late = restriction == null ? null : restriction(type, "q", scope, closed);
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
-      return new SearchResult(List.of(), List.of(), count(c, query), null);
+      return new SearchResult(List.of(), List.of(), count(c, base, late), null, java.util.Set.of());
     }
     // Unsorted pages continue after the last pid; sorted pages after the last row's sort values
     // and pid (SortCursor). Either way a page never repeats or skips a match while data changes.
@@ -174,7 +196,17 @@ public final class SearchEngine {
     Long offset = longParam(params, "_offset");
 
     Sql q;
-    if (sortKeys.isEmpty()) {
+    if (sortKeys.isEmpty() && late != null) {
+      // The restriction tests each match of the search's own conditions, in pid order, until the
+      // page is full: fenced (offset 0) so that PostgreSQL does not test it on every candidate of
+      // the first index it reads before the others have been checked (Observation?code&date with
+      // a date that matches nothing read every observation of the code, and tested each).
+      String pid = base.pid();
+      Sql inner = new Sql().add("select distinct " + pid + " as pid from ").add(base.sql());
+      if (cursor != null) inner.add(" and " + pid + " > ?", cursor);
+      inner.add(" order by " + pid + " offset 0");
+      q = new Sql().add("select q.pid from (").add(inner).add(") q where ").add(late);
+    } else if (sortKeys.isEmpty()) {
       String pid = query.pid();
       q = new Sql().add("select distinct " + pid + " from ").add(query.sql());
       if (cursor != null) q.add(" and " + pid + " > ?", cursor);
@@ -194,26 +226,48 @@ public final class SearchEngine {
     q.add(" limit ?", count + 1);
     if (!sortKeys.isEmpty() && offset != null) q.add(" offset ?", offset);
 
+    // The page's bodies, and the patients whose data they are (for the audit trail), come in the
+    // same statement as its pids: one round trip and one plan instead of two.
+    Integer[] patientCodes = type.equals("Patient") ? null : accessible.compartmentCodes(type);
+    if (patientCodes != null && patientCodes.length == 0) patientCodes = null;
+    int k = sortKeys.size();
+    if (count > 0) {
+      Sql page = new Sql().add("select page.*, " + ResourceStore.CURRENT_COLUMNS);
+      if (patientCodes != null) {
+        page.add(", array(select t.res_id from fhir_sp_ref x join fhir_resource t on t.pid = x.tgt_pid where x.pid = page.pid"
+            + " and x.sp = any(?) and t.res_type = 'Patient')", (Object) patientCodes);
+      }
+      page.add(" from (").add(q).add(") page" + ResourceStore.currentJoin("page.pid") + " order by ");
+      for (int i = 0; i < k; i++) page.add("page.s" + i + (sortKeys.get(i).startsWith("-") ? " desc nulls last, " : " asc nulls last, "));
+      q = page.add("page.pid");
+    }
     List<Long> pids = new ArrayList<>();
-    Object[] lastSortValues = new Object[sortKeys.size()];
+    List<StoredResource> matches = new ArrayList<>();
+    java.util.Set<String> patients = new java.util.LinkedHashSet<>();
+    Object[] lastSortValues = new Object[k];
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        pids.add(rs.getLong(1));
+        long pid = rs.getLong(1);
+        pids.add(pid);
         if (pids.size() <= count) {
-          for (int i = 0; i < lastSortValues.length; i++) lastSortValues[i] = rs.getObject(i + 2);
+          for (int i = 0; i < k; i++) lastSortValues[i] = rs.getObject(i + 2);
+          StoredResource r = ResourceStore.currentRow(rs, pid, k + 2);
+          if (r != null) {
+            matches.add(r);
+            if (patientCodes != null) java.util.Collections.addAll(patients, (String[]) rs.getArray(k + 8).getArray());
+          }
         }
       }
     }
     boolean more = pids.size() > count;
     if (more) pids = pids.subList(0, count);
-    List<StoredResource> matches = count == 0 ? List.of() : store.currentByPids(c, pids);
 
     // The total is free on the last page; otherwise it costs a count over every match, which a
     // national-scale search should pay only when asked (_total=accurate or estimate).
     Integer total = null;
     long start = sortKeys.isEmpty() || offset == null ? 0 : offset;
     boolean firstPage = cursor == null && after == null;
-    if ("accurate".equals(totalMode) || "estimate".equals(totalMode)) total = count(c, query);
+    if ("accurate".equals(totalMode) || "estimate".equals(totalMode)) total = count(c, base, late);
     else if (!"none".equals(totalMode) && !more && firstPage) total = (int) start + pids.size();
     String next = null;
     if (more && count > 0) {
@@ -230,7 +284,7 @@ public final class SearchEngine {
       java.util.Set<Long> visible = accessible.visible(c, included, scope);
       included = included.stream().filter(r -> visible.contains(r.pid())).toList();
     }
-    return new SearchResult(matches, included, total, next);
+    return new SearchResult(matches, included, total, next, patients);
   }
 
   /**
@@ -302,8 +356,11 @@ public final class SearchEngine {
     return null;
   }
 
-  private int count(Connection c, Query query) throws SQLException {
-    Sql q = new Sql().add("select count(distinct " + query.pid() + ") from ").add(query.sql());
+  /** The number of matches of {@code query} that pass {@code restriction} (on alias {@code q}; null: all). */
+  private int count(Connection c, Query query, Sql restriction) throws SQLException {
+    Sql q = restriction == null ? new Sql().add("select count(distinct " + query.pid() + ") from ").add(query.sql())
+        : new Sql().add("select count(*) from (select distinct " + query.pid() + " as pid from ").add(query.sql())
+            .add(" offset 0) q where ").add(restriction);
     try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getInt(1);

@@ -187,6 +187,27 @@ public final class ResourceStore {
     return out;
   }
 
+  /**
+   * The columns of a resource's current version, for a statement that joins {@code fhir_resource
+   * r} and {@code fhir_version v} to rows of its own (a search's page): read back by {@link
+   * #currentRow}, null when the resource was deleted in the meantime (left joins).
+   */
+  public static final String CURRENT_COLUMNS = "r.res_type, r.res_id, r.version, r.last_updated, v.method, v.body";
+
+  /** Joins {@link #CURRENT_COLUMNS}'s tables to {@code pidExpression}, a resource's pid. */
+  public static String currentJoin(String pidExpression) {
+    return " left join fhir_resource r on r.pid = " + pidExpression + " and not r.deleted"
+        + " left join fhir_version v on v.pid = r.pid and v.version = r.version";
+  }
+
+  /** The resource whose {@link #CURRENT_COLUMNS} start at column {@code from}; null if it is gone. */
+  public static StoredResource currentRow(ResultSet rs, long pid, int from) throws SQLException {
+    String type = rs.getString(from);
+    if (type == null) return null;
+    return new StoredResource(pid, type, rs.getString(from + 1), rs.getInt(from + 2), rs.getTimestamp(from + 3).toInstant(),
+        rs.getString(from + 4).charAt(0), BodyCodec.decode(rs.getBytes(from + 5)));
+  }
+
   static StoredResource row(ResultSet rs) throws SQLException {
     return new StoredResource(
         rs.getLong(1),

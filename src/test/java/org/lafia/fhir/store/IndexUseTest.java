@@ -27,8 +27,8 @@ class IndexUseTest {
     try (Connection c = dataSource.getConnection()) {
       try (Statement s = c.createStatement()) {
         s.execute("set enable_seqscan = off");
-        s.execute("set plan_cache_mode = force_custom_plan"); // as the server's searches run
       }
+      org.lafia.fhir.search.SearchEngine.customPlans(c); // as the server's searches run
       try (PreparedStatement ps = c.prepareStatement("explain " + sql)) {
         for (int i = 0; i < args.length; i++) {
           if (args[i] instanceof Object[] array) ps.setArray(i + 1, c.createArrayOf("text", array));
@@ -42,8 +42,8 @@ class IndexUseTest {
       } finally {
         try (Statement s = c.createStatement()) {
           s.execute("reset enable_seqscan");
-          s.execute("reset plan_cache_mode");
         }
+        org.lafia.fhir.search.SearchEngine.cachedPlans(c);
       }
     }
   }
@@ -89,11 +89,19 @@ class IndexUseTest {
       // prepared statement to a cached generic plan), and never generically.
       assertThat(count(c, custom) - customBefore).isGreaterThan(5);
       assertThat(count(c, generic)).isEqualTo(genericBefore);
-      // And only for the search: the connection goes back to the pool with the default.
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show plan_cache_mode")) {
-        rs.next();
-        assertThat(rs.getString(1)).isEqualTo("auto");
-      }
+      // The session stays so for the next search, until a read or a write asks for cached plans back.
+      assertThat(planCacheMode(c)).isEqualTo("force_custom_plan");
+      org.lafia.fhir.search.SearchEngine.cachedPlans(c);
+      assertThat(planCacheMode(c)).isEqualTo("auto");
+      org.lafia.fhir.search.SearchEngine.cachedPlans(c); // already so: no statement, no change
+      assertThat(planCacheMode(c)).isEqualTo("auto");
+    }
+  }
+
+  private static String planCacheMode(Connection c) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show plan_cache_mode")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 
