@@ -91,6 +91,74 @@ public class SecurityConfiguration {
     return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
   }
 
+  /**
+   * Spring Security's strict firewall, with its rule for header values (assigned characters, no
+   * control character) checked by a loop rather than its regular expression: the regex cost a
+   * FHIR request 0.03 ms on its 1.3 KB bearer token alone.
+   */
+  @Bean
+  org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+    var firewall = new org.springframework.security.web.firewall.StrictHttpFirewall();
+    firewall.setAllowedHeaderValues(SecurityConfiguration::printable);
+    return firewall;
+  }
+
+  /**
+   * FHIR requests go straight to the security filter chains. Spring Security wraps its filter in
+   * one that first looks the request up in every Spring MVC handler mapping (and caches the result
+   * for its MVC request matchers and CORS): the FHIR API is a plain servlet that uses neither, and
+   * the lookup cost each FHIR request 0.05 ms of CPU. Everything else keeps the wrapper.
+   */
+  @Bean
+  static org.springframework.beans.factory.config.BeanPostProcessor fhirRequestsSkipMvcLookup(
+      org.springframework.beans.factory.ObjectProvider<org.springframework.security.web.firewall.HttpFirewall> firewall) {
+    return new org.springframework.beans.factory.config.BeanPostProcessor() {
+      @Override
+      public Object postProcessAfterInitialization(Object bean, String name) {
+        if (!"springSecurityFilterChain".equals(name) || !(bean instanceof org.springframework.security.web.FilterChainProxy all)) {
+          return bean;
+        }
+        var direct = new org.springframework.security.web.FilterChainProxy(all.getFilterChains());
+        direct.setFirewall(firewall.getObject());
+        direct.afterPropertiesSet();
+        return new FhirFirst(all, direct);
+      }
+    };
+  }
+
+  /** The security filter for every request, and the same chains without the MVC lookup for {@code /fhir/}. */
+  static final class FhirFirst extends org.springframework.security.web.FilterChainProxy {
+    private final org.springframework.security.web.FilterChainProxy all;
+    private final org.springframework.security.web.FilterChainProxy direct;
+
+    FhirFirst(org.springframework.security.web.FilterChainProxy all, org.springframework.security.web.FilterChainProxy direct) {
+      super(all.getFilterChains());
+      this.all = all;
+      this.direct = direct;
+    }
+
+    @Override
+    public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
+        throws java.io.IOException, jakarta.servlet.ServletException {
+      if (request instanceof jakarta.servlet.http.HttpServletRequest http
+          && http.getRequestURI().startsWith(http.getContextPath() + "/fhir/")) {
+        direct.doFilter(request, response, chain);
+      } else {
+        all.doFilter(request, response, chain);
+      }
+    }
+  }
+
+  /** As {@code [\p{IsAssigned}&&[^\p{IsControl}]]*}, StrictHttpFirewall's default for header values. */
+  static boolean printable(String value) {
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (!Character.isDefined(cp) || Character.isISOControl(cp)) return false;
+      i += Character.charCount(cp);
+    }
+    return true;
+  }
+
   @Bean
   PasswordEncoder passwordEncoder() {
     // Argon2id for every new hash; bcrypt hashes (e.g. imported accounts) still verify.
@@ -126,9 +194,13 @@ public class SecurityConfiguration {
     return new ScopeAccessPolicy();
   }
 
-  /** The FHIR API: bearer tokens only, no session, no CSRF (no cookie is ever trusted here). */
+  /**
+   * The FHIR API: bearer tokens only, no session, no CSRF (no cookie is ever trusted here). First
+   * of the chains (its paths are the authorization server's by none): a FHIR request is matched at
+   * once rather than tested against each of the authorization server's endpoints first.
+   */
   @Bean
-  @Order(2)
+  @Order(-2)
   SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder jwtDecoder, SecurityProperties props) throws Exception {
     // Path matchers, not MVC ones: the FHIR API is its own servlet, not a Spring MVC controller.
     PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
@@ -143,7 +215,7 @@ public class SecurityConfiguration {
 
   /** The JSON APIs for people and systems ({@code /api/**}): bearer tokens, roles checked per API, problem+json refusals. */
   @Bean
-  @Order(3)
+  @Order(-1)
   SecurityFilterChain api(HttpSecurity http, JwtDecoder jwtDecoder, SecurityProperties props) throws Exception {
     PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
     http.securityMatcher(path.matcher("/api/**"))
