@@ -55,10 +55,11 @@ public final class AccessibleRecords {
       any = true;
     }
     if (scope.grants() != null) {
-      // Emergency grants are few (usually none): one InitPlan per statement, evaluated once.
+      // Emergency grants are few (usually none): InitPlans evaluated once per statement; an array
+      // rather than "in (select ...)", which PostgreSQL plans as a join (0.05 ms more per search).
       if (any) open.add(" or ");
-      open.add(p + " = any(array(select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id in ("
-          + scope.grants().patientIdsSql() + ")))", scope.grants().argument());
+      open.add(p + " = any(array(select g.pid from fhir_resource g where g.res_type = 'Patient' and g.res_id = any(array("
+          + scope.grants().patientIdsSql() + "))))", scope.grants().argument());
       any = true;
     }
     if (!any) open.add("false");
