@@ -49,9 +49,10 @@ public final class AccessibleRecords {
     List<String> plain = scope.organizationCases() ? scope.organizations() : List.of();
     List<String> areas = scope.territoryCases() ? scope.territories() : List.of();
     if (!plain.isEmpty() || !areas.isEmpty()) {
+      Sql orgs = orgPids(plain, areas);
       open.add("exists (select 1 from fhir_patient_access acc where acc.patient_pid = " + p + " and ((acc.care && ")
-          .add(orgPids(plain, areas)).add(" and (acc.restrict_to is null or acc.restrict_to <@ ").add(orgPids(plain, areas))
-          .add(")) or acc.tele && ").add(orgPids(plain, areas)).add(") offset 0)");
+          .add(orgs).add(" and (acc.restrict_to is null or acc.restrict_to <@ ").add(orgs)
+          .add(")) or acc.tele && ").add(orgs).add(") offset 0)");
       any = true;
     }
     if (scope.grants() != null) {

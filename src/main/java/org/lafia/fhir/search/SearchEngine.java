@@ -180,11 +180,14 @@ public final class SearchEngine {
     }
     List<String> sortKeys = sortKeys(type, params);
     Query base = build(type, params, lenient, serverBase, sortKeys.isEmpty());
+    // The caller's restriction, tested on the matches of the search's own conditions (alias q,
+    // below); a sorted search, which reads every match to sort them anyway, has it in its WHERE.
+    Sql late = restriction(type, "q", scope, closed);
     Query query = base;
-    Sql restriction = restriction(type, base.pid().substring(0, base.pid().indexOf('.')), scope, closed);
-    if (restriction != null) query = new Query(new Sql().add(base.sql()).add(" and ").add(restriction), base.pid());
-    // The caller's restriction, tested on the matches of the search's own conditions (below).
-    Sql late = restriction == null ? null : restriction(type, "q", scope, closed);
+    if (late != null && !sortKeys.isEmpty()) {
+      query = new Query(new Sql().add(base.sql()).add(" and ")
+          .add(restriction(type, base.pid().substring(0, base.pid().indexOf('.')), scope, closed)), base.pid());
+    }
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
       return new SearchResult(List.of(), List.of(), count(c, base, late), null, java.util.Set.of());
