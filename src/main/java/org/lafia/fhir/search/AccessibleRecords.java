@@ -138,16 +138,6 @@ public final class AccessibleRecords {
 
   /** The condition that keeps the resources (of {@code type}, row alias {@code alias}) a restricted caller may see; null if none needed. */
   Sql condition(String type, String alias, PatientScope scope) {
-    return condition(type, alias, scope, null);
-  }
-
-  /**
-   * As {@link #condition(String, String, PatientScope)}, knowing that the patients {@code closed}
-   * are not open (the ones a search names, checked once): a candidate whose compartment holds only
-   * them is refused by one probe of its reference rows, without testing their care relationships
-   * again for every candidate.
-   */
-  Sql condition(String type, String alias, PatientScope scope, Long[] closed) {
     if (scope.all()) return null;
     if (type.equals("Patient")) return patientOpen(alias + ".pid", scope);
     Integer[] codes = compartmentCodes(type);
@@ -157,7 +147,6 @@ public final class AccessibleRecords {
     if (codes.length > 0) {
       test.add("exists (select 1 from fhir_sp_ref c where c.pid = " + alias + ".pid and c.sp = any(?) and c.tgt_type = 'Patient' and ",
           (Object) codes);
-      if (closed != null && closed.length > 0) test.add("c.tgt_pid <> all(?) and ", (Object) closed);
       test.add(patientOpen("c.tgt_pid", scope)).add(" offset 0)");
     }
     if (territorial != null) {

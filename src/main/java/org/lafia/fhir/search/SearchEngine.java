@@ -120,10 +120,9 @@ public final class SearchEngine {
   public SearchResult search(Connection c, String type, Map<String, List<String>> params,
       boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope) throws SQLException {
     if (!scope.all()) accessible.resolve(c, scope);
-    // The patients a search names are checked first (a point query).
-    Long[] closed = scope.all() || !accessible.restricted(type) ? null : closedNamedPatients(c, type, params, serverBase, scope);
+    List<String> named = scope.all() || !accessible.restricted(type) ? null : namedPatients(type, params, serverBase);
     customPlans(c);
-    return searchWithCustomPlans(c, type, params, lenient, serverBase, scope, closed);
+    return searchWithCustomPlans(c, type, params, lenient, serverBase, scope, named);
   }
 
   /** Pooled connections (the physical ones) whose session plans each statement for its values. */
@@ -172,7 +171,7 @@ public final class SearchEngine {
   }
 
   private SearchResult searchWithCustomPlans(Connection c, String type, Map<String, List<String>> params,
-      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope, Long[] closed) throws SQLException {
+      boolean lenient, String serverBase, org.lafia.fhir.spi.PatientScope scope, List<String> named) throws SQLException {
     int count = pageSize(params);
     String totalMode = single(params, "_total");
     if (totalMode != null && !Set.of("none", "estimate", "accurate").contains(totalMode)) {
@@ -182,11 +181,11 @@ public final class SearchEngine {
     Query base = build(type, params, lenient, serverBase, sortKeys.isEmpty());
     // The caller's restriction, tested on the matches of the search's own conditions (alias q,
     // below); a sorted search, which reads every match to sort them anyway, has it in its WHERE.
-    Sql late = restriction(type, "q", scope, closed);
+    Sql late = restriction(type, "q", scope, named);
     Query query = base;
     if (late != null && !sortKeys.isEmpty()) {
       query = new Query(new Sql().add(base.sql()).add(" and ")
-          .add(restriction(type, base.pid().substring(0, base.pid().indexOf('.')), scope, closed)), base.pid());
+          .add(restriction(type, base.pid().substring(0, base.pid().indexOf('.')), scope, named)), base.pid());
     }
     boolean summaryCount = "count".equals(single(params, "_summary"));
     if (summaryCount) {
@@ -293,38 +292,20 @@ public final class SearchEngine {
   /**
    * The scope's condition for this search, or null when it needs none. A search that names its
    * patients ({@code Observation?patient=…}, a chart being read) has every match in their
-   * compartment: when they are all open to the caller ({@code closed} empty), every match is
-   * visible and the per-candidate test is left out; otherwise the named patients that are closed
-   * are not tested again for each candidate.
+   * compartment: when they are all open to the caller, every match is visible, and the test of
+   * each candidate is never evaluated — that question is asked once per statement (an InitPlan, in
+   * the same round trip as the search), the test of each candidate only when it says no.
    */
-  private Sql restriction(String type, String alias, org.lafia.fhir.spi.PatientScope scope, Long[] closed) {
+  private Sql restriction(String type, String alias, org.lafia.fhir.spi.PatientScope scope, List<String> named) {
     if (scope.all() || !accessible.restricted(type)) return null;
-    if (closed == null || type.equals("Patient")) return accessible.condition(type, alias, scope);
-    if (closed.length == 0) return null; // every named patient is open: so is every match
-    return accessible.condition(type, alias, scope, closed);
-  }
-
-  /** Of the patients the search names, the pids of those not open to the caller; null if it names none. */
-  private Long[] closedNamedPatients(Connection c, String type, Map<String, List<String>> params, String serverBase,
-      org.lafia.fhir.spi.PatientScope scope) throws SQLException {
-    List<String> named = namedPatients(type, params, serverBase);
-    if (named == null || type.equals("Patient")) return null;
-    List<Long> closed = new ArrayList<>();
-    Set<String> found = new java.util.HashSet<>();
-    Sql q = new Sql().add("select p.pid, p.res_id, ").add(accessible.patientOpen("p.pid", scope))
-        .add(" from fhir_resource p where p.res_type = 'Patient' and ");
-    if (named.size() == 1) q.add("p.res_id = ?", named.get(0));
-    else q.add("p.res_id = any(?)", (Object) named.toArray(String[]::new));
-    try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        found.add(rs.getString(2));
-        if (!rs.getBoolean(3)) closed.add(rs.getLong(1));
-      }
-    }
-    // A named patient this server does not hold proves nothing about what else the matches are
-    // in the compartment of: no shortcut, every candidate is tested.
-    if (!found.containsAll(named)) return null;
-    return closed.toArray(Long[]::new);
+    Sql each = accessible.condition(type, alias, scope);
+    if (named == null || type.equals("Patient")) return each;
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(named));
+    // A named patient this server does not hold proves nothing about what else the matches are in
+    // the compartment of: the count must be all of them.
+    return new Sql().add("(coalesce((select count(*) = ? and bool_and(", distinct.size()).add(accessible.patientOpen("np.pid", scope))
+        .add(") from fhir_resource np where np.res_type = 'Patient' and np.res_id = any(?)), false) or ", (Object) distinct.toArray(String[]::new))
+        .add(each).add(")");
   }
 
   /**
