@@ -16,7 +16,6 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -68,10 +67,9 @@ class ConsoleController {
     ConsoleFhir.Answer a = fhir.search(request, login,
         "Encounter?_sort=-date&_count=5&_include=Encounter:subject&_include=Encounter:service-provider");
     if (!a.ok()) return List.of();
-    Map<String, String> names = new HashMap<>();
+    Map<String, String> names = new HashMap<>(a.organizationNames());
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
       if (e.getResource() instanceof Patient p) names.put("Patient/" + p.getIdPart(), p.getNameFirstRep().getNameAsSingleString());
-      if (e.getResource() instanceof Organization o) names.put("Organization/" + o.getIdPart(), o.getName());
     }
     List<Visit> out = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {

@@ -38,6 +38,15 @@ final class ConsoleFhir {
     boolean ok() {
       return bundle != null;
     }
+
+    /** The names of the Organizations in the bundle (matches and included), by reference ({@code Organization/id}). */
+    java.util.Map<String, String> organizationNames() {
+      java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+      for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+        if (e.getResource() instanceof org.hl7.fhir.r4.model.Organization o) names.put("Organization/" + o.getIdPart(), o.getName());
+      }
+      return names;
+    }
   }
 
   Answer search(HttpServletRequest request, String login, String query) throws IOException, InterruptedException {

@@ -71,10 +71,7 @@ class PatientController {
       model.addAttribute("problem", a.status() == 403 ? "patients.error.forbidden" : "patients.error.search");
       return "patients";
     }
-    Map<String, String> facilities = new LinkedHashMap<>();
-    for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
-      if (e.getResource() instanceof Organization o) facilities.put("Organization/" + o.getIdPart(), o.getName());
-    }
+    Map<String, String> facilities = a.organizationNames();
     List<Row> rows = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
       if (e.getResource() instanceof Patient p) rows.add(row(p, facilities));

@@ -70,10 +70,7 @@ class RegistryController {
       model.addAttribute("rows", List.of());
       return "facilities";
     }
-    Map<String, String> names = new LinkedHashMap<>();
-    for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
-      if (e.getResource() instanceof Organization o) names.put("Organization/" + o.getIdPart(), o.getName());
-    }
+    Map<String, String> names = a.organizationNames();
     List<FacilityRow> rows = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
       if (e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH && e.getResource() instanceof Organization o) {
@@ -138,10 +135,9 @@ class RegistryController {
         + "&_count=200&_include=PractitionerRole:practitioner&_include=PractitionerRole:organization");
     if (!a.ok()) return List.of();
     Map<String, Practitioner> people = new LinkedHashMap<>();
-    Map<String, String> orgs = new LinkedHashMap<>();
+    Map<String, String> orgs = a.organizationNames();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {
       if (e.getResource() instanceof Practitioner p) people.put("Practitioner/" + p.getIdPart(), p);
-      if (e.getResource() instanceof Organization o) orgs.put("Organization/" + o.getIdPart(), o.getName());
     }
     List<WorkerRow> out = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : a.bundle().getEntry()) {

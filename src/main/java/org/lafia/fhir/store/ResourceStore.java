@@ -22,9 +22,15 @@ import org.postgresql.copy.CopyManager;
  */
 public final class ResourceStore {
 
+  /**
+   * The columns of a resource's current version, for a statement that joins {@code fhir_resource
+   * r} and {@code fhir_version v} to rows of its own (a search's page): read back by {@link
+   * #currentRow}, null when the resource was deleted in the meantime (left joins).
+   */
+  public static final String CURRENT_COLUMNS = "r.res_type, r.res_id, r.version, r.last_updated, v.method, v.body";
+
   private static final String CURRENT =
-      "select r.pid, r.res_type, r.res_id, r.version, r.last_updated, v.method, v.body"
-          + " from fhir_resource r join fhir_version v on v.pid = r.pid and v.version = r.version";
+      "select r.pid, " + CURRENT_COLUMNS + " from fhir_resource r join fhir_version v on v.pid = r.pid and v.version = r.version";
 
   private static final String[] INDEX_TABLES = {
     "fhir_sp_string", "fhir_sp_token", "fhir_sp_ref", "fhir_sp_date", "fhir_sp_number",
@@ -187,13 +193,6 @@ public final class ResourceStore {
     return out;
   }
 
-  /**
-   * The columns of a resource's current version, for a statement that joins {@code fhir_resource
-   * r} and {@code fhir_version v} to rows of its own (a search's page): read back by {@link
-   * #currentRow}, null when the resource was deleted in the meantime (left joins).
-   */
-  public static final String CURRENT_COLUMNS = "r.res_type, r.res_id, r.version, r.last_updated, v.method, v.body";
-
   /** Joins {@link #CURRENT_COLUMNS}'s tables to {@code pidExpression}, a resource's pid. */
   public static String currentJoin(String pidExpression) {
     return " left join fhir_resource r on r.pid = " + pidExpression + " and not r.deleted"
@@ -209,14 +208,7 @@ public final class ResourceStore {
   }
 
   static StoredResource row(ResultSet rs) throws SQLException {
-    return new StoredResource(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getInt(4),
-        rs.getTimestamp(5).toInstant(),
-        rs.getString(6).charAt(0),
-        BodyCodec.decode(rs.getBytes(7)));
+    return currentRow(rs, rs.getLong(1), 2);
   }
 
   /**
