@@ -18,6 +18,9 @@ public class LafiaApplication {
     if (args.length > 0 && args[0].equals("enrol-totp")) {
       System.exit(org.lafia.security.TokenCommand.enrolTotp(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }
+    if (args.length > 0 && args[0].equals("mpi")) {
+      System.exit(org.lafia.registry.MpiCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     if (args.length > 0 && args[0].equals("demo")) {
       System.exit(demo(java.util.Arrays.copyOfRange(args, 1, args.length)));
     }

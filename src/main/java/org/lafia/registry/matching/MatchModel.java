@@ -1,0 +1,192 @@
+package org.lafia.registry.matching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Fellegi-Sunter: for each field and level, m = P(level | same person) and u = P(level | two
+ * different persons); a pair's evidence is the sum of log2(m/u) over its fields, plus the prior
+ * log-odds. u is counted on random pairs (almost all of them are different persons); m and the
+ * prior are estimated by expectation-maximisation on the blocked candidate pairs, with u held
+ * (Splink's procedure, which converges where estimating both does not). Exact agreement on a
+ * name is then weighed by how common that name is (term frequency): two {@code Kossi} agree by
+ * chance far more often than two {@code Adjovi}.
+ */
+final class MatchModel {
+  final double[][] m = new double[Comparison.ALL.length][];
+  final double[][] u = new double[Comparison.ALL.length][];
+  double prior; // P(match) among candidate pairs
+  int iterations;
+
+  /** u from the level counts of random pairs. */
+  void estimateU(long[] randomCodes) {
+    for (Comparison c : Comparison.ALL) {
+      double[] counts = new double[c.levels];
+      double total = 0;
+      for (long code : randomCodes) {
+        int l = Comparison.level(code, c);
+        if (l == Comparison.MISSING) continue;
+        counts[l]++;
+        total++;
+      }
+      double[] p = new double[c.levels];
+      for (int l = 0; l < c.levels; l++) p[l] = (counts[l] + 0.5) / (total + 0.5 * c.levels); // never 0
+      u[c.ordinal()] = p;
+    }
+  }
+
+  /**
+   * Training rules (Splink's): the candidates that agree exactly on the rule's fields. Among
+   * them, the non-matches still disagree on the other fields as random pairs do, so EM can
+   * separate matches from non-matches on those fields with u held; the rule's own fields are left
+   * out, their agreement being forced by the rule. Each field's m is the average of its estimates
+   * over the rules that estimated it, weighed by the matches each found.
+   */
+  private static final Comparison[][] RULES = {{Comparison.BIRTH_DATE}, {Comparison.GIVEN, Comparison.FAMILY},
+      {Comparison.PHONE}, {Comparison.NATIONAL_ID}, {Comparison.POSTAL_CODE, Comparison.STREET_NUMBER},
+      {Comparison.ADDRESS, Comparison.CITY}};
+
+  /** m and the prior, from the candidates' patterns (pattern -> number of pairs). */
+  void estimateM(Map<Long, Integer> patterns) {
+    int fields = Comparison.ALL.length;
+    double[][] sum = new double[fields][];
+    double[] weight = new double[fields];
+    for (Comparison c : Comparison.ALL) {
+      double[] p = new double[c.levels];
+      p[0] = 0.9;
+      for (int l = 1; l < c.levels; l++) p[l] = 0.1 / (c.levels - 1);
+      m[c.ordinal()] = p;
+      sum[c.ordinal()] = new double[c.levels];
+    }
+    for (Comparison[] rule : RULES) {
+      List<long[]> sub = new ArrayList<>();
+      long total = 0;
+      for (Map.Entry<Long, Integer> e : patterns.entrySet()) {
+        boolean agrees = true;
+        for (Comparison c : rule) agrees &= Comparison.level(e.getKey(), c) == 0;
+        if (agrees) {
+          sub.add(new long[] {e.getKey(), e.getValue()});
+          total += e.getValue();
+        }
+      }
+      if (total < 20) continue;
+      boolean[] excluded = new boolean[fields];
+      for (Comparison c : rule) excluded[c.ordinal()] = true;
+      double[][] mr = copy(m);
+      double[] prior = {0.5};
+      double[] seen = new double[fields];
+      iterations += em(sub, excluded, mr, prior, seen);
+      for (Comparison c : Comparison.ALL) {
+        if (excluded[c.ordinal()] || seen[c.ordinal()] <= 0) continue;
+        for (int l = 0; l < c.levels; l++) sum[c.ordinal()][l] += mr[c.ordinal()][l] * seen[c.ordinal()];
+        weight[c.ordinal()] += seen[c.ordinal()];
+      }
+    }
+    for (Comparison c : Comparison.ALL) {
+      if (weight[c.ordinal()] <= 0) continue;
+      for (int l = 0; l < c.levels; l++) m[c.ordinal()][l] = sum[c.ordinal()][l] / weight[c.ordinal()];
+    }
+    // The prior among all candidates, m and u held.
+    List<long[]> all = new ArrayList<>();
+    for (Map.Entry<Long, Integer> e : patterns.entrySet()) all.add(new long[] {e.getKey(), e.getValue()});
+    double[] p = {0.1};
+    for (int i = 0; i < 200; i++) {
+      double matches = 0, n = 0;
+      for (long[] x : all) {
+        matches += probability(logOdds(x[0], null, m, p[0])) * x[1];
+        n += x[1];
+      }
+      double next = Math.min(Math.max(matches / Math.max(n, 1), 1e-9), 1 - 1e-9);
+      boolean done = Math.abs(next - p[0]) < 1e-9;
+      p[0] = next;
+      if (done) break;
+    }
+    prior = p[0];
+  }
+
+  /** EM over some patterns with u held; updates m (but for the excluded fields) and the prior; returns the iterations. */
+  private int em(List<long[]> patterns, boolean[] excluded, double[][] mr, double[] prior, double[] seenOut) {
+    int it;
+    for (it = 0; it < 200; it++) {
+      double[][] next = new double[mr.length][];
+      double[] seen = new double[mr.length];
+      for (Comparison c : Comparison.ALL) next[c.ordinal()] = new double[c.levels];
+      double matches = 0, all = 0;
+      for (long[] x : patterns) {
+        double w = probability(logOdds(x[0], excluded, mr, prior[0])) * x[1];
+        matches += w;
+        all += x[1];
+        for (Comparison c : Comparison.ALL) {
+          int l = Comparison.level(x[0], c);
+          if (l == Comparison.MISSING || excluded[c.ordinal()]) continue;
+          next[c.ordinal()][l] += w;
+          seen[c.ordinal()] += w;
+        }
+      }
+      double change = Math.abs(matches / all - prior[0]);
+      prior[0] = Math.min(Math.max(matches / all, 1e-9), 1 - 1e-9);
+      for (Comparison c : Comparison.ALL) {
+        if (excluded[c.ordinal()] || seen[c.ordinal()] <= 0) continue;
+        for (int l = 0; l < c.levels; l++) {
+          double v = (next[c.ordinal()][l] + 1e-3) / (seen[c.ordinal()] + 1e-3 * c.levels);
+          change = Math.max(change, Math.abs(v - mr[c.ordinal()][l]));
+          mr[c.ordinal()][l] = v;
+        }
+      }
+      System.arraycopy(seen, 0, seenOut, 0, seen.length);
+      if (change < 1e-7) break;
+    }
+    return it + 1;
+  }
+
+  private static double[][] copy(double[][] a) {
+    double[][] out = new double[a.length][];
+    for (int i = 0; i < a.length; i++) out[i] = a[i].clone();
+    return out;
+  }
+
+  private double logOdds(long code, boolean[] excluded, double[][] mr, double prior) {
+    double w = log2(prior / (1 - prior));
+    for (Comparison c : Comparison.ALL) {
+      int l = Comparison.level(code, c);
+      if (l == Comparison.MISSING || (excluded != null && excluded[c.ordinal()])) continue;
+      w += log2(mr[c.ordinal()][l] / u[c.ordinal()][l]);
+    }
+    return w;
+  }
+
+  /** The pair's log2-odds of being one person, before term-frequency adjustment. */
+  double logOdds(long code) {
+    return logOdds(code, null, m, prior);
+  }
+
+  /** The weight of exact agreement on a value of frequency {@code tf} instead of the average one. */
+  double termFrequencyAdjustment(Comparison c, double tf) {
+    double adj = log2(u[c.ordinal()][0] / Math.max(tf, 1e-7));
+    return Math.max(-6, Math.min(6, adj));
+  }
+
+  static double probability(double log2Odds) {
+    return 1 / (1 + Math.pow(2, -log2Odds));
+  }
+
+  static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+
+  /** The parameters, one line per field (for the batch report and the benchmark). */
+  String describe() {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "prior %.6f after %d EM iterations%n", prior, iterations));
+    for (Comparison c : Comparison.ALL) {
+      b.append(String.format(Locale.ROOT, "  %-13s", c.name().toLowerCase(Locale.ROOT)));
+      for (int l = 0; l < c.levels; l++) {
+        b.append(String.format(Locale.ROOT, " | %s m=%.4f u=%.5f w=%+.1f", c.labels[l], m[c.ordinal()][l], u[c.ordinal()][l],
+            log2(m[c.ordinal()][l] / u[c.ordinal()][l])));
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+}
