@@ -16,6 +16,8 @@ import java.util.Optional;
  * would let anyone guess the ID of the next patient of a facility).
  */
 public final class NationalHealthId {
+  /** The identifier system of national health IDs in FHIR ({@code Patient.identifier.system}). */
+  public static final String SYSTEM = "http://lafia.health/fhir/sid/national-health-id";
   public static final long CAPACITY = 1_000_000_000L;
   /** Prime to 10^9 (neither 2 nor 5 divides it): n -> (n * MULTIPLIER + OFFSET) mod 10^9 is a bijection. */
   private static final long MULTIPLIER = 387_420_489L; // 3^18

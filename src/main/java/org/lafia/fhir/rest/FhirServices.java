@@ -29,12 +29,15 @@ public final class FhirServices {
   private final AccessPolicy access;
   private final AuditSink audit;
   private final org.lafia.fhir.spi.ProvidedResources provided;
+  private final org.lafia.fhir.spi.IncomingResources incoming;
   private final Integer[] patientCompartmentCodes;
   private final org.lafia.fhir.store.CareIndex care;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
-      AccessPolicy access, AuditSink audit, org.lafia.fhir.spi.ProvidedResources provided) {
+      AccessPolicy access, AuditSink audit, org.lafia.fhir.spi.ProvidedResources provided,
+      org.lafia.fhir.spi.IncomingResources incoming) {
     this.provided = provided;
+    this.incoming = incoming;
     this.access = access;
     this.audit = audit;
     this.ctx = ctx;
@@ -148,6 +151,7 @@ public final class FhirServices {
   AccessPolicy access() { return access; }
   AuditSink audit() { return audit; }
   org.lafia.fhir.spi.ProvidedResources provided() { return provided; }
+  org.lafia.fhir.spi.IncomingResources incoming() { return incoming; }
   public DataSource dataSource() { return dataSource; }
   public SearchParamRegistry registry() { return registry; }
   IndexExtractor extractor() { return extractor; }

@@ -161,6 +161,7 @@ final class WriteSession implements AutoCloseable {
       }
     }
     checkContent(resource, inspection);
+    applyRules(type, resource, null);
     String id = assignedId != null ? assignedId : UUID.randomUUID().toString();
     return stage(nextPid(), type, id, 1, resource, 201, true, null);
   }
@@ -190,6 +191,10 @@ final class WriteSession implements AutoCloseable {
       throw FhirError.preconditionFailed("Version conflict: If-Match asked for version " + ifMatch
           + " but the current version of " + type + "/" + id + " is "
           + (cur == null ? "none" : cur.version()) + ". Read it again and retry.");
+    }
+    if (fhir.incoming().types().contains(type)) {
+      StoredResource previous = cur == null || cur.deleted() ? null : fhir.store().current(c, type, id);
+      applyRules(type, resource, previous == null || previous.body() == null ? null : fhir.parseJson(previous.body()));
     }
     if (cur == null) return stage(nextPid(), type, id, 1, resource, 201, true, null);
     byte[] hash = contentHash(resource);
@@ -290,6 +295,16 @@ final class WriteSession implements AutoCloseable {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** Other modules' rules (IncomingResources): a refusal is a 422; a changed resource is stored as changed. */
+  private void applyRules(String type, IBaseResource resource, IBaseResource previous) throws SQLException {
+    if (!fhir.incoming().types().contains(type)) return;
+    try {
+      if (fhir.incoming().prepare(c, type, resource, previous)) sources.remove(resource); // encode the model, not the JSON as sent
+    } catch (org.lafia.fhir.spi.IncomingResources.Rejected e) {
+      throw FhirError.unprocessable(e.expression() + ": " + e.getMessage());
+    }
+  }
 
   private void checkType(String type, IBaseResource resource) {
     String bodyType = fhir.ctx().getResourceType(resource);

@@ -1,0 +1,20 @@
+package org.lafia.registry;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code lafia.registry.*}.
+ *
+ * @param country the ISO 3166 alpha-2 code of the country whose national health IDs this
+ *     deployment issues (TG, CM, MA…)
+ */
+@ConfigurationProperties("lafia.registry")
+public record RegistryProperties(@DefaultValue("TG") String country) {
+  public RegistryProperties {
+    if (country == null || !country.matches("[A-Za-z]{2}")) {
+      throw new IllegalArgumentException("lafia.registry.country must be an ISO 3166 alpha-2 code (TG, CM, MA), not '" + country + "'");
+    }
+    country = country.toUpperCase(java.util.Locale.ROOT);
+  }
+}
