@@ -43,7 +43,7 @@ class PatientController {
   }
 
   /** A patient as a list shows them. */
-  record Row(String id, String name, String gender, String birthDate, String phone, String facility) {}
+  record Row(String id, String name, String gender, String birthDate, String phone, String facility, String healthId) {}
 
   @GetMapping("/patients")
   String search(@RequestParam(required = false) String name, @RequestParam(required = false) String identifier,
@@ -199,7 +199,17 @@ class PatientController {
     return new Row(p.getIdPart(), p.getNameFirstRep().getNameAsSingleString(), p.hasGender() ? p.getGender().toCode() : null,
         birthDate(p, org.springframework.context.i18n.LocaleContextHolder.getLocale()), phone,
         p.hasManagingOrganization() ? facilities.getOrDefault(p.getManagingOrganization().getReference(),
-            p.getManagingOrganization().getDisplay()) : null);
+            p.getManagingOrganization().getDisplay()) : null, healthId(p));
+  }
+
+  /** The national health ID as printed on a card (TG 482 915 307 2), or null. */
+  private static String healthId(Patient p) {
+    for (org.hl7.fhir.r4.model.Identifier i : p.getIdentifier()) {
+      if (org.lafia.registry.NationalHealthId.SYSTEM.equals(i.getSystem()) && org.lafia.registry.NationalHealthId.isValid(i.getValue())) {
+        return org.lafia.registry.NationalHealthId.parse(i.getValue()).display();
+      }
+    }
+    return null;
   }
 
   private static String text(org.hl7.fhir.r4.model.CodeableConcept c) {

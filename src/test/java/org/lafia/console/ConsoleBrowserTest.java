@@ -102,6 +102,8 @@ class ConsoleBrowserTest extends FhirTestSupport {
     wait.until(ExpectedConditions.textToBe(By.id("record-name"), "Kossi " + data.patientFamily()));
     assertThat(browser.findElement(By.tagName("main")).getText()).contains("Paludisme", "14/03/2025", "37,0 °C");
     assertThat(browser.findElements(By.cssSelector(".series svg path"))).hasSize(1);
+    // the national health ID the registry issued, as printed on a card
+    assertThat(browser.findElement(By.id("health-id")).getText()).matches("TG \\d{3} \\d{3} \\d{3} \\d");
     shot("record-fr");
     ConsoleData elsewhere = ConsoleData.create(client(), accounts, "clinician");
     browser.get("http://localhost:" + port + "/patients/" + elsewhere.patientId());
