@@ -23,6 +23,7 @@ import no.priv.garshol.duke.RecordImpl;
 import no.priv.garshol.duke.cleaners.DigitsOnlyCleaner;
 import no.priv.garshol.duke.cleaners.LowerCaseNormalizeCleaner;
 import no.priv.garshol.duke.cleaners.PhoneNumberCleaner;
+import no.priv.garshol.duke.comparators.DiceCoefficientComparator;
 import no.priv.garshol.duke.comparators.ExactComparator;
 import no.priv.garshol.duke.comparators.JaroWinkler;
 import no.priv.garshol.duke.comparators.JaroWinklerTokenized;
@@ -58,15 +59,23 @@ public final class DukeRun {
       "Options:",
       "  --auto-link P       Duke probability from which a pair is auto-link (default 0.95)",
       "  --review P          Duke probability from which a pair is written as review (default 0.7)",
-      "  --max-hits N        Lucene max-search-hits per record (default 100)",
+      "  --max-hits N        Lucene max-search-hits per record (default 30)",
       "  --min-relevance F   Lucene min-relevance (default 0)",
-      "  --fuzzy true|false  Lucene fuzzy search for fuzzy comparators (default true)",
+      "  --fuzzy true|false  Lucene fuzzy search for fuzzy comparators (default false; Duke's own",
+      "                      default is true: about 10x slower here for +0-2 true pairs)",
       "  --single-match true|false  link only: keep only the best match per right record",
       "                      (Duke's --singlematch; default false = all matches above review)",
       "  --threads N         Duke matching threads (default 1)",
       "  --prop SPEC         override a field: field=comparator:low:high[:lookup], comparator one of",
-      "                      exact, lev, wlev, jw, jwt, qgram, numeric; lookup true|false|required|default;",
+      "                      exact, lev, wlev, jw, jwt, qgram, qgram-dice, qgram-jaccard, numeric; lookup true|false|required|default;",
       "                      several --prop options or ';'-separated specs are allowed",
+      "  --combine SPEC      derived property: name=field+field=comparator:low:high[:lookup]; the fields'",
+      "                      default: " + defaultCombined() + " (where both fields are mapped);",
+      "                      --combine none compares every field on its own;",
+      "                      cleaned values joined by a space replace the separate fields (e.g. to",
+      "                      see given/family swaps with a token-order-insensitive comparator)",
+      "                      comparators also: dice (exact tokens), dice-lev, dice-jw (Dice coefficient",
+      "                      over tokens with a Levenshtein/JaroWinkler sub-comparator)",
       "  --config-out FILE   write the effective property table to FILE");
 
   /** Lafia field names, in Lafia's order. */
@@ -82,23 +91,41 @@ public final class DukeRun {
     }
   }
 
-  /** Defaults for person records. low = probability when values differ, high = when identical. */
+  /**
+   * Defaults for person records, tuned on FEBRL (see bench/mpi-duke.sh). low = probability when the
+   * values differ, high = when they are identical; Duke maps a similarity sim >= 0.5 to
+   * 0.5 + (high - 0.5) * sim^2 and anything below to low, and combines the properties with Bayes
+   * from 0.5. These apply to a field compared on its own; given+family and address+address2 are
+   * compared as combined properties by default (see {@link #defaultCombined}).
+   */
   static Map<String, Spec> defaults() {
     Map<String, Spec> m = new LinkedHashMap<>();
     m.put("given", new Spec("lev", 0.2, 0.9, Property.Lookup.TRUE));
     m.put("family", new Spec("lev", 0.2, 0.9, Property.Lookup.TRUE));
     m.put("sex", new Spec("exact", 0.3, 0.55, Property.Lookup.FALSE));
-    m.put("birthDate", new Spec("lev", 0.2, 0.95, Property.Lookup.TRUE));
-    m.put("phone", new Spec("lev", 0.35, 0.9, Property.Lookup.TRUE));
+    // Levenshtein on YYYYMMDD gives unrelated dates of the same century a similarity of about
+    // 0.5-0.75, i.e. positive evidence; exact comparison separates matches and non-matches better.
+    m.put("birthDate", new Spec("exact", 0.2, 0.97, Property.Lookup.TRUE));
+    m.put("phone", new Spec("lev", 0.3, 0.9, Property.Lookup.TRUE));
     m.put("nationalId", new Spec("lev", 0.2, 0.98, Property.Lookup.TRUE));
     m.put("address", new Spec("wlev", 0.3, 0.85, Property.Lookup.TRUE));
     m.put("address2", new Spec("lev", 0.4, 0.75, Property.Lookup.FALSE));
-    m.put("streetNumber", new Spec("exact", 0.4, 0.7, Property.Lookup.FALSE));
-    m.put("postalCode", new Spec("lev", 0.35, 0.8, Property.Lookup.TRUE));
-    m.put("city", new Spec("lev", 0.35, 0.8, Property.Lookup.TRUE));
-    m.put("state", new Spec("exact", 0.4, 0.55, Property.Lookup.FALSE));
+    m.put("streetNumber", new Spec("exact", 0.3, 0.8, Property.Lookup.FALSE));
+    m.put("postalCode", new Spec("lev", 0.2, 0.85, Property.Lookup.TRUE));
+    m.put("city", new Spec("lev", 0.2, 0.85, Property.Lookup.TRUE));
+    m.put("state", new Spec("exact", 0.45, 0.52, Property.Lookup.FALSE));
     m.put("district", new Spec("lev", 0.4, 0.6, Property.Lookup.FALSE));
     return m;
+  }
+
+  /**
+   * Default combined properties (used when all their fields are mapped and no --combine is given):
+   * given+family as one "name" (Dice coefficient over tokens, Levenshtein per token: insensitive
+   * to given/family swaps) and address+address2 as one "street" (q-gram overlap: insensitive to
+   * swaps and to split or merged words).
+   */
+  static String defaultCombined() {
+    return "name=given+family=dice-lev:0.1:0.95:true;street=address+address2=qgram:0.2:0.9:true";
   }
 
   static Cleaner cleaner(String field) {
@@ -119,8 +146,13 @@ public final class DukeRun {
       case "wlev": return new WeightedLevenshtein();
       case "jw": return new JaroWinkler();
       case "jwt": return new JaroWinklerTokenized();
-      case "qgram": return new QGramComparator();
+      case "qgram": return new QGramComparator(); // q=2, overlap formula (Duke defaults)
+      case "qgram-dice": { QGramComparator q = new QGramComparator(); q.setFormula(QGramComparator.Formula.DICE); return q; }
+      case "qgram-jaccard": { QGramComparator q = new QGramComparator(); q.setFormula(QGramComparator.Formula.JACCARD); return q; }
       case "numeric": return new NumericComparator();
+      case "dice": return new DiceCoefficientComparator();
+      case "dice-lev": { DiceCoefficientComparator d = new DiceCoefficientComparator(); d.setComparator(new Levenshtein()); return d; }
+      case "dice-jw": { DiceCoefficientComparator d = new DiceCoefficientComparator(); d.setComparator(new JaroWinkler()); return d; }
       default: throw new IllegalArgumentException("unknown comparator " + name);
     }
   }
@@ -133,6 +165,7 @@ public final class DukeRun {
     boolean dedup = args[0].equals("dedup");
     Map<String, String> o = new HashMap<>();
     List<String> propOverrides = new ArrayList<>();
+    List<String> combineSpecs = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String k = args[i];
       if (!k.startsWith("--") || i + 1 >= args.length) {
@@ -140,6 +173,7 @@ public final class DukeRun {
         System.exit(2);
       }
       if (k.equals("--prop")) propOverrides.add(args[++i]);
+      else if (k.equals("--combine")) combineSpecs.add(args[++i]);
       else o.put(k.substring(2), args[++i]);
     }
     for (String k : (dedup ? List.of("input", "columns", "output") : List.of("left", "right", "columns", "output"))) {
@@ -150,9 +184,9 @@ public final class DukeRun {
     }
     double auto = Double.parseDouble(o.getOrDefault("auto-link", "0.95"));
     double review = Double.parseDouble(o.getOrDefault("review", "0.7"));
-    int maxHits = Integer.parseInt(o.getOrDefault("max-hits", "100"));
+    int maxHits = Integer.parseInt(o.getOrDefault("max-hits", "30"));
     float minRel = Float.parseFloat(o.getOrDefault("min-relevance", "0"));
-    boolean fuzzy = Boolean.parseBoolean(o.getOrDefault("fuzzy", "true"));
+    boolean fuzzy = Boolean.parseBoolean(o.getOrDefault("fuzzy", "false"));
     boolean single = Boolean.parseBoolean(o.getOrDefault("single-match", "false"));
     int threads = Integer.parseInt(o.getOrDefault("threads", "1"));
 
@@ -178,6 +212,41 @@ public final class DukeRun {
       }
     }
 
+    // derived (combined) properties: name -> component fields, in order
+    Map<String, List<String>> combined = new LinkedHashMap<>();
+    if (combineSpecs.isEmpty()) {
+      for (String one : defaultCombined().split(";")) {
+        boolean all = true;
+        for (String f : one.split("=", 3)[1].split("\\+")) all &= mapping.containsKey(f);
+        if (all) combineSpecs.add(one);
+      }
+    }
+    combineSpecs.remove("none");
+    for (String cs : combineSpecs) {
+      for (String one : cs.split(";")) {
+        if (one.isBlank()) continue;
+        String[] parts = one.split("=", 3);
+        if (parts.length != 3) throw new IllegalArgumentException("bad --combine " + one);
+        List<String> comps = new ArrayList<>();
+        for (String f : parts[1].split("\\+")) {
+          if (!mapping.containsKey(f.trim())) throw new IllegalArgumentException("--combine: field " + f + " not mapped");
+          comps.add(f.trim());
+        }
+        String[] p = parts[2].split(":");
+        Property.Lookup lk = p.length > 3 ? Property.Lookup.valueOf(p[3].toUpperCase(Locale.ROOT)) : Property.Lookup.TRUE;
+        combined.put(parts[0].trim(), comps);
+        specs.put(parts[0].trim(), new Spec(p[0], Double.parseDouble(p[1]), Double.parseDouble(p[2]), lk));
+      }
+    }
+    List<String> compared = new ArrayList<>();
+    for (String f : mapping.keySet()) {
+      if (f.equals("id")) continue;
+      boolean inCombined = false;
+      for (List<String> c : combined.values()) inCombined |= c.contains(f);
+      if (!inCombined) compared.add(f);
+    }
+    compared.addAll(combined.keySet());
+
     // Duke configuration. The threshold must be set before the properties: Duke derives its
     // default lookup properties from it when the properties are set.
     ConfigurationImpl config = new ConfigurationImpl();
@@ -187,16 +256,24 @@ public final class DukeRun {
     props.add(new PropertyImpl("id"));
     Map<String, Cleaner> cleaners = new LinkedHashMap<>();
     StringBuilder table = new StringBuilder();
-    for (String f : mapping.keySet()) {
-      if (f.equals("id")) continue;
+    for (String f : mapping.keySet()) if (!f.equals("id")) cleaners.put(f, cleaner(f));
+    for (String f : compared) {
       Spec s = specs.get(f);
       PropertyImpl p = new PropertyImpl(f, comparator(s.comparator()), s.low(), s.high());
       p.setLookupBehaviour(s.lookup());
       props.add(p);
-      Cleaner c = cleaner(f);
-      cleaners.put(f, c);
-      table.append(String.format(Locale.ROOT, "%s (column %s): cleaner=%s comparator=%s low=%.3f high=%.3f lookup=%s%n",
-          f, mapping.get(f), c.getClass().getSimpleName(), p.getComparator().getClass().getSimpleName(),
+      String source, cl;
+      if (combined.containsKey(f)) {
+        List<String> cols = new ArrayList<>(), cls = new ArrayList<>();
+        for (String c : combined.get(f)) { cols.add(mapping.get(c)); cls.add(cleaners.get(c).getClass().getSimpleName()); }
+        source = "fields " + String.join("+", combined.get(f)) + ", columns " + String.join("+", cols);
+        cl = String.join("+", cls);
+      } else {
+        source = "column " + mapping.get(f);
+        cl = cleaners.get(f).getClass().getSimpleName();
+      }
+      table.append(String.format(Locale.ROOT, "%s (%s): cleaner=%s comparator=%s(%s) low=%.3f high=%.3f lookup=%s%n",
+          f, source, cl, p.getComparator().getClass().getSimpleName(), s.comparator(),
           s.low(), s.high(), s.lookup()));
     }
     config.setProperties(props);
@@ -235,13 +312,13 @@ public final class DukeRun {
 
     int nrec;
     if (dedup) {
-      List<Record> recs = read(Path.of(o.get("input")), mapping, cleaners);
+      List<Record> recs = read(Path.of(o.get("input")), mapping, cleaners, combined);
       nrec = recs.size();
       config.addDataSource(0, new InMemoryDataSource(recs));
       proc.deduplicate(recs);
     } else {
-      List<Record> left = read(Path.of(o.get("left")), mapping, cleaners);
-      List<Record> right = read(Path.of(o.get("right")), mapping, cleaners);
+      List<Record> left = read(Path.of(o.get("left")), mapping, cleaners, combined);
+      List<Record> right = read(Path.of(o.get("right")), mapping, cleaners, combined);
       nrec = left.size() + right.size();
       Collection<DataSource> g1 = List.of(new InMemoryDataSource(left));
       Collection<DataSource> g2 = List.of(new InMemoryDataSource(right));
@@ -276,7 +353,8 @@ public final class DukeRun {
   }
 
   /** Reads a CSV (header row, RFC 4180 quoting), trims every value, builds cleaned Duke records. */
-  static List<Record> read(Path path, Map<String, String> mapping, Map<String, Cleaner> cleaners) throws IOException {
+  static List<Record> read(Path path, Map<String, String> mapping, Map<String, Cleaner> cleaners,
+      Map<String, List<String>> combined) throws IOException {
     List<Record> out = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       List<List<String>> rows = parse(r);
@@ -290,7 +368,7 @@ public final class DukeRun {
       for (int ri = 1; ri < rows.size(); ri++) {
         List<String> row = rows.get(ri);
         if (row.size() == 1 && row.get(0).isBlank()) continue;
-        RecordImpl rec = new RecordImpl();
+        Map<String, String> vals = new HashMap<>();
         for (Map.Entry<String, String> e : mapping.entrySet()) {
           int i = col.get(e.getValue());
           String v = i < row.size() ? row.get(i).trim() : "";
@@ -298,8 +376,21 @@ public final class DukeRun {
             v = v.isEmpty() ? null : cleaners.get(e.getKey()).clean(v);
             if (v != null) v = v.trim();
           }
-          if (v != null && !v.isEmpty()) rec.addValue(e.getKey(), v);
+          if (v != null && !v.isEmpty()) vals.put(e.getKey(), v);
         }
+        RecordImpl rec = new RecordImpl();
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Map.Entry<String, List<String>> c : combined.entrySet()) {
+          StringBuilder b = new StringBuilder();
+          for (String f : c.getValue()) {
+            used.add(f);
+            String v = vals.get(f);
+            if (v != null) b.append(b.length() > 0 ? " " : "").append(v);
+          }
+          if (b.length() > 0) rec.addValue(c.getKey(), b.toString());
+        }
+        for (Map.Entry<String, String> e : vals.entrySet())
+          if (!used.contains(e.getKey())) rec.addValue(e.getKey(), e.getValue());
         if (rec.getValue("id") == null) continue; // no id: cannot be reported
         out.add(rec);
       }

@@ -22,10 +22,11 @@ public class FhirConfiguration {
   @Bean
   public FhirServices fhirServices(FhirContext ctx, DataSource dataSource, FhirProperties props, AccessPolicy access,
       AuditSink audit, org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.ProvidedResources> provided,
-      org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.IncomingResources> incoming) {
+      org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.IncomingResources> incoming,
+      org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.PatientMatcher> matcher) {
     return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access, audit,
         provided.getIfAvailable(() -> org.lafia.fhir.spi.ProvidedResources.NONE),
-        incoming.getIfAvailable(() -> org.lafia.fhir.spi.IncomingResources.NONE));
+        incoming.getIfAvailable(() -> org.lafia.fhir.spi.IncomingResources.NONE), matcher.getIfAvailable());
   }
 
   /** Fills the care relationships from the index at the first start after they appeared (V9). */

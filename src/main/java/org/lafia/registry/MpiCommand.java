@@ -39,7 +39,7 @@ public final class MpiCommand {
       "  --rejects FILE     rows not matched and fields not used, with the reason (default: OUTPUT.rejects.csv)",
       "  --auto-link P      probability from which a pair is linked without review (default 0.95)",
       "  --review P         probability from which a pair is written, for review (default 0.5)",
-      "  --model FILE       writes the estimated model (m and u per field and level)",
+      "  --model FILE       writes the estimated model (m and u per field and level; lafia.registry.model-file reads it)",
       "Output: left_id,right_id,probability,band (band: auto-link or review).");
 
   private MpiCommand() {}
@@ -103,7 +103,13 @@ public final class MpiCommand {
           if (p.band() == Linkage.Band.AUTO_LINK) auto++;
         }
       }
-      if (o.containsKey("model")) Files.writeString(Path.of(o.get("model")), result.model());
+      if (o.containsKey("model")) {
+        try (Writer w = Files.newBufferedWriter(Path.of(o.get("model")), StandardCharsets.UTF_8)) {
+          // Readable by lafia.registry.model-file; the comments say the same for people.
+          result.parameters().store(w, "Lafia client registry model, estimated by mpi " + args[0] + "\n"
+              + result.model().replaceAll("(?m)^", "# ").strip());
+        }
+      }
       out.printf(Locale.ROOT, "records: %d%s; rejected rows: %d; unusable fields: %d%n", left.size(),
           dedup ? "" : " + " + right.size(), rejectedRows, result.unusableLeft().size() + (dedup ? 0 : result.unusableRight().size()));
       out.printf(Locale.ROOT, "candidate pairs: %d of %d (reduction ratio %.6f); blocks left out: %d%n", result.candidatePairs(),

@@ -95,6 +95,7 @@ final class Capabilities {
       r.addOperation().setName("meta-delete").setDefinition("http://hl7.org/fhir/OperationDefinition/Resource-meta-delete");
       if (type.equals("Patient")) {
         r.addOperation().setName("everything").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-everything");
+        r.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
       }
     }
     return cs;

@@ -30,14 +30,16 @@ public final class FhirServices {
   private final AuditSink audit;
   private final org.lafia.fhir.spi.ProvidedResources provided;
   private final org.lafia.fhir.spi.IncomingResources incoming;
+  private final org.lafia.fhir.spi.PatientMatcher matcher;
   private final Integer[] patientCompartmentCodes;
   private final org.lafia.fhir.store.CareIndex care;
 
   public FhirServices(FhirContext ctx, DataSource dataSource, int defaultPageSize, int maxPageSize, long maxBodyBytes,
       AccessPolicy access, AuditSink audit, org.lafia.fhir.spi.ProvidedResources provided,
-      org.lafia.fhir.spi.IncomingResources incoming) {
+      org.lafia.fhir.spi.IncomingResources incoming, org.lafia.fhir.spi.PatientMatcher matcher) {
     this.provided = provided;
     this.incoming = incoming;
+    this.matcher = matcher;
     this.access = access;
     this.audit = audit;
     this.ctx = ctx;
@@ -152,6 +154,8 @@ public final class FhirServices {
   AuditSink audit() { return audit; }
   org.lafia.fhir.spi.ProvidedResources provided() { return provided; }
   org.lafia.fhir.spi.IncomingResources incoming() { return incoming; }
+  /** The client registry's matcher, or null when none is deployed. */
+  org.lafia.fhir.spi.PatientMatcher matcher() { return matcher; }
   public DataSource dataSource() { return dataSource; }
   public SearchParamRegistry registry() { return registry; }
   IndexExtractor extractor() { return extractor; }

@@ -50,6 +50,11 @@ final class Operations {
       validate(req, resp, type, null);
       return;
     }
+    if (op.equals("$match")) {
+      if (!type.equals("Patient")) throw FhirError.notFound("$match is defined on Patient only.");
+      match(req, resp);
+      return;
+    }
     throw FhirError.notFound("Unknown operation " + op + " on " + type + ".");
   }
 
@@ -161,6 +166,90 @@ final class Operations {
     out.bundle(req, resp, "searchset", null, self, next, entries);
     fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "everything", 0, List.of(id),
         FhirServlet.entities(page, 50), "Patient/" + id + "/$everything", null));
+  }
+
+  // ---- $match -----------------------------------------------------------------------------
+
+  static final String MATCH_GRADE = "http://hl7.org/fhir/StructureDefinition/match-grade";
+  static final String MATCH_EVIDENCE = "http://lafia.health/fhir/StructureDefinition/match-evidence";
+
+  /**
+   * {@code Patient/$match} (FHIR R4): the client registry's candidates for a Patient, best first,
+   * each with its score, its match-grade and which fields agreed. Candidates are searched as the
+   * caller, so only records they may see can be returned.
+   */
+  private void match(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
+    if (!req.method.equals("POST")) throw new FhirError(405, "not-supported", "$match takes POST with a Parameters resource.");
+    if (fhir.matcher() == null) throw new FhirError(501, "not-supported", "No client registry is deployed on this server.");
+    fhir.access().check("Patient", org.lafia.fhir.spi.AccessPolicy.Interaction.SEARCH);
+    IBaseResource in = fhir.parseBody(req.body(), req.bodyIsXml());
+    if (!(in instanceof Parameters params)) {
+      throw FhirError.badRequest("$match takes a Parameters resource with a 'resource' parameter (the Patient). / $match attend"
+          + " une ressource Parameters avec un paramètre 'resource' (le patient).");
+    }
+    Parameters.ParametersParameterComponent r = params.getParameter("resource");
+    if (r == null || !(r.getResource() instanceof org.hl7.fhir.r4.model.Patient patient)) {
+      throw FhirError.badRequest("$match needs a 'resource' parameter holding a Patient. / Paramètre 'resource' (Patient) manquant.");
+    }
+    boolean onlyCertain = false;
+    Parameters.ParametersParameterComponent oc = params.getParameter("onlyCertainMatches");
+    if (oc != null) {
+      if (!(oc.getValue() instanceof org.hl7.fhir.r4.model.BooleanType b) || !b.hasValue()) {
+        throw FhirError.badRequest("onlyCertainMatches must be a boolean (valueBoolean).");
+      }
+      onlyCertain = b.booleanValue();
+    }
+    int count = 10;
+    Parameters.ParametersParameterComponent cp = params.getParameter("count");
+    if (cp != null) {
+      if (!(cp.getValue() instanceof org.hl7.fhir.r4.model.IntegerType n) || !n.hasValue() || n.getValue() < 1) {
+        throw FhirError.badRequest("count must be a positive integer (valueInteger).");
+      }
+      count = Math.min(n.getValue(), 100);
+    }
+    List<org.lafia.fhir.spi.PatientMatcher.Candidate> found;
+    Map<String, org.hl7.fhir.r4.model.Patient> byId = new java.util.HashMap<>();
+    try (Connection c = fhir.dataSource().getConnection()) {
+      org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
+      java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> search = q -> {
+        try {
+          org.lafia.fhir.search.SearchResult sr = fhir.search().search(c, "Patient", q, true, req.base, scope);
+          List<IBaseResource> out = new ArrayList<>();
+          for (StoredResource s : sr.matches()) {
+            org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) fhir.parseJson(s.body());
+            byId.putIfAbsent(s.id(), p);
+            out.add(p);
+          }
+          return out;
+        } catch (SQLException e) {
+          throw new java.io.UncheckedIOException(new IOException(e));
+        }
+      };
+      try {
+        found = fhir.matcher().match(patient, search, count, onlyCertain);
+      } catch (org.lafia.fhir.spi.IncomingResources.Rejected e) {
+        throw FhirError.unprocessable(e.expression() + ": " + e.getMessage());
+      } catch (java.io.UncheckedIOException e) {
+        if (e.getCause().getCause() instanceof SQLException sql) throw sql;
+        throw e;
+      }
+    }
+    org.hl7.fhir.r4.model.Bundle b = new org.hl7.fhir.r4.model.Bundle().setType(org.hl7.fhir.r4.model.Bundle.BundleType.SEARCHSET);
+    b.setTotal(found.size());
+    List<String> patients = new ArrayList<>();
+    for (org.lafia.fhir.spi.PatientMatcher.Candidate cand : found) {
+      org.hl7.fhir.r4.model.Patient p = byId.get(cand.id());
+      if (p == null) continue;
+      patients.add(cand.id());
+      org.hl7.fhir.r4.model.Bundle.BundleEntryComponent e = b.addEntry().setFullUrl(req.base + "/Patient/" + cand.id()).setResource(p);
+      e.getSearch().setMode(org.hl7.fhir.r4.model.Bundle.SearchEntryMode.MATCH)
+          .setScore(java.math.BigDecimal.valueOf(Math.round(cand.score() * 1e6) / 1e6));
+      e.getSearch().addExtension(MATCH_GRADE, new org.hl7.fhir.r4.model.CodeType(cand.grade()));
+      e.getSearch().addExtension(MATCH_EVIDENCE, new org.hl7.fhir.r4.model.StringType(cand.evidence()));
+    }
+    out.resource(req, resp, 200, b);
+    fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "match", 0, patients,
+        patients.stream().map(id -> "Patient/" + id).limit(50).toList(), "Patient/$match", found.size() + " candidates"));
   }
 
   // ---- $validate --------------------------------------------------------------------------

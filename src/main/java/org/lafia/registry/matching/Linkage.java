@@ -51,7 +51,7 @@ public final class Linkage {
    * @param unusable per record index, what could not be used (empty when all could)
    */
   public record Result(List<ScoredPair> pairs, long candidatePairs, long possiblePairs, int skippedBlocks,
-      Map<Integer, String> unusableLeft, Map<Integer, String> unusableRight, String model) {
+      Map<Integer, String> unusableLeft, Map<Integer, String> unusableRight, String model, java.util.Properties parameters) {
     public double reductionRatio() {
       return possiblePairs == 0 ? 1 : 1 - (double) candidatePairs / possiblePairs;
     }
@@ -77,7 +77,7 @@ public final class Linkage {
     }
     Result r = score(p, p, b, random, n * (n - 1) / 2, s);
     Map<Integer, String> u = unusable(records, p);
-    return new Result(r.pairs(), r.candidatePairs(), r.possiblePairs(), r.skippedBlocks(), u, u, r.model());
+    return new Result(r.pairs(), r.candidatePairs(), r.possiblePairs(), r.skippedBlocks(), u, u, r.model(), r.parameters());
   }
 
   /** Pairs (left, right) of records of two lists that are the same person. */
@@ -91,7 +91,7 @@ public final class Linkage {
     for (int k = 0; k < random.length; k++) random[k] = Comparison.compare(l[la[rnd.nextInt(la.length)]], r[ra[rnd.nextInt(ra.length)]]);
     Result x = score(l, r, b, random, live(l) * live(r), s);
     return new Result(x.pairs(), x.candidatePairs(), x.possiblePairs(), x.skippedBlocks(), unusable(left, l), unusable(right, r),
-        x.model());
+        x.model(), x.parameters());
   }
 
   private static Prepared[] prepare(List<PersonRecord> records) {
@@ -137,7 +137,7 @@ public final class Linkage {
       out.add(new ScoredPair((int) (pairs[k] >>> 32), (int) pairs[k], p, p >= s.autoLink() ? Band.AUTO_LINK : Band.REVIEW,
           evidence(codes[k])));
     }
-    return new Result(out, pairs.length, possible, b.skippedBlocks, Map.of(), Map.of(), model.describe());
+    return new Result(out, pairs.length, possible, b.skippedBlocks, Map.of(), Map.of(), model.describe(), model.toProperties());
   }
 
   private static double tfAdjustment(MatchModel model, Frequencies tf, long code, Prepared a) {

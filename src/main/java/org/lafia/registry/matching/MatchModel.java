@@ -19,6 +19,8 @@ final class MatchModel {
   final double[][] u = new double[Comparison.ALL.length][];
   double prior; // P(match) among candidate pairs
   int iterations;
+  /** Whether random pairs had the field on both sides at all. */
+  private final boolean[] observed = new boolean[Comparison.ALL.length];
 
   /** u from the level counts of random pairs. */
   void estimateU(long[] randomCodes) {
@@ -34,6 +36,7 @@ final class MatchModel {
       double[] p = new double[c.levels];
       for (int l = 0; l < c.levels; l++) p[l] = (counts[l] + 0.5) / (total + 0.5 * c.levels); // never 0
       u[c.ordinal()] = p;
+      observed[c.ordinal()] = total > 0;
     }
   }
 
@@ -85,7 +88,12 @@ final class MatchModel {
       }
     }
     for (Comparison c : Comparison.ALL) {
-      if (weight[c.ordinal()] <= 0) continue;
+      if (weight[c.ordinal()] <= 0) {
+        // Too few pairs for any rule to estimate it (a small list): the initial m stays. No data
+        // at all on the field: it weighs nothing either way.
+        if (!observed[c.ordinal()]) m[c.ordinal()] = u[c.ordinal()].clone();
+        continue;
+      }
       for (int l = 0; l < c.levels; l++) m[c.ordinal()][l] = sum[c.ordinal()][l] / weight[c.ordinal()];
     }
     // The prior among all candidates, m and u held.
@@ -174,6 +182,50 @@ final class MatchModel {
 
   static double log2(double x) {
     return Math.log(x) / Math.log(2);
+  }
+
+  /** The parameters as properties ({@code prior}, {@code <field>.m}, {@code <field>.u}: levels comma-separated). */
+  java.util.Properties toProperties() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("prior", Double.toString(prior));
+    for (Comparison c : Comparison.ALL) {
+      String f = c.name().toLowerCase(Locale.ROOT);
+      p.setProperty(f + ".m", join(m[c.ordinal()]));
+      p.setProperty(f + ".u", join(u[c.ordinal()]));
+    }
+    return p;
+  }
+
+  /** A model written by {@link #toProperties}; a field it lacks gets no weight (m = u). */
+  static MatchModel fromProperties(java.util.Properties p) {
+    MatchModel model = new MatchModel();
+    model.prior = Double.parseDouble(p.getProperty("prior", "0.01"));
+    if (!(model.prior > 0 && model.prior < 1)) throw new IllegalArgumentException("prior must be between 0 and 1");
+    for (Comparison c : Comparison.ALL) {
+      String f = c.name().toLowerCase(Locale.ROOT);
+      double[] flat = new double[c.levels];
+      java.util.Arrays.fill(flat, 1.0 / c.levels);
+      model.m[c.ordinal()] = p.containsKey(f + ".m") ? parse(p.getProperty(f + ".m"), c) : flat.clone();
+      model.u[c.ordinal()] = p.containsKey(f + ".u") ? parse(p.getProperty(f + ".u"), c) : flat.clone();
+    }
+    return model;
+  }
+
+  private static String join(double[] v) {
+    StringBuilder b = new StringBuilder();
+    for (double x : v) b.append(b.length() == 0 ? "" : ",").append(x);
+    return b.toString();
+  }
+
+  private static double[] parse(String v, Comparison c) {
+    String[] parts = v.split(",");
+    if (parts.length != c.levels) throw new IllegalArgumentException(c + " needs " + c.levels + " values, not " + parts.length);
+    double[] out = new double[c.levels];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Double.parseDouble(parts[i].trim());
+      if (!(out[i] > 0 && out[i] <= 1)) throw new IllegalArgumentException(c + ": probabilities must be in (0, 1]");
+    }
+    return out;
   }
 
   /** The parameters, one line per field (for the batch report and the benchmark). */

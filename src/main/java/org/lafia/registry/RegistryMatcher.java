@@ -1,0 +1,144 @@
+package org.lafia.registry;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+import org.lafia.fhir.spi.IncomingResources;
+import org.lafia.fhir.spi.PatientMatcher;
+import org.lafia.registry.matching.Names;
+import org.lafia.registry.matching.PersonMatcher;
+import org.lafia.registry.matching.PersonRecord;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code Patient/$match}: the candidates are found by a few FHIR searches run as the caller (the
+ * national health ID; the start of the family name and the birth year; the start of the given
+ * name and the birth year; both names swapped; the full birth date and sex; the phone), then each
+ * is scored against the Patient by the matching engine. Grades: certain from the auto-link
+ * threshold, probable from the review threshold, possible from 0.1.
+ */
+@Component
+class RegistryMatcher implements PatientMatcher {
+  static final double CERTAIN = 0.95;
+  static final double PROBABLE = 0.5;
+  static final double POSSIBLE = 0.1;
+  private static final int PER_SEARCH = 50;
+
+  private final PersonMatcher matcher;
+
+  RegistryMatcher(RegistryProperties props) throws IOException {
+    if (props.modelFile() == null || props.modelFile().isBlank()) {
+      this.matcher = PersonMatcher.defaults();
+    } else {
+      try (Reader r = Files.newBufferedReader(Path.of(props.modelFile()))) {
+        this.matcher = PersonMatcher.from(r);
+      }
+    }
+  }
+
+  @Override
+  public List<Candidate> match(IBaseResource resource, Function<Map<String, List<String>>, List<IBaseResource>> search, int count,
+      boolean onlyCertain) {
+    Patient patient = (Patient) resource;
+    PersonRecord record = record(patient, true);
+    PersonMatcher.Subject subject = matcher.prepare(record);
+    if (!subject.hasEvidence()) {
+      throw new IncomingResources.Rejected("Patient", "Rien à comparer : donnez au moins un nom, une date de naissance, un"
+          + " téléphone ou l'identifiant national de santé. / Nothing to match on: give at least a name, a birth date, a"
+          + " phone or the national health ID.");
+    }
+    Map<String, Patient> candidates = new LinkedHashMap<>();
+    for (Map<String, List<String>> q : searches(record)) {
+      for (IBaseResource r : search.apply(q)) {
+        Patient p = (Patient) r;
+        candidates.putIfAbsent(p.getIdPart(), p);
+      }
+    }
+    List<Candidate> out = new ArrayList<>();
+    for (Map.Entry<String, Patient> e : candidates.entrySet()) {
+      PersonMatcher.Score s = matcher.score(subject, matcher.prepare(record(e.getValue(), false)));
+      double p = s.probability();
+      if (p < POSSIBLE || (onlyCertain && p < CERTAIN)) continue;
+      out.add(new Candidate(e.getKey(), p, p >= CERTAIN ? "certain" : p >= PROBABLE ? "probable" : "possible", s.evidence()));
+    }
+    out.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::id));
+    return out.size() > count ? out.subList(0, count) : out;
+  }
+
+  /** The blocking searches of a record, as FHIR search parameters. */
+  static List<Map<String, List<String>>> searches(PersonRecord r) {
+    List<Map<String, List<String>>> qs = new ArrayList<>();
+    String family = start(r.family());
+    String given = start(r.given());
+    String year = r.birthDate() != null && r.birthDate().matches("\\d{4}.*") ? r.birthDate().substring(0, 4) : null;
+    if (r.nationalId() != null) qs.add(q("identifier", NationalHealthId.SYSTEM + "|" + r.nationalId()));
+    if (family != null && year != null) qs.add(q("family", family, "birthdate", year));
+    if (given != null && year != null) qs.add(q("given", given, "birthdate", year));
+    if (family != null && given != null) qs.add(q("family", given, "given", family)); // swapped
+    if (family != null && given != null && year == null) qs.add(q("family", family, "given", given));
+    if (r.birthDate() != null && r.birthDate().matches("\\d{4}-\\d{2}-\\d{2}")) {
+      qs.add(r.sex() != null ? q("birthdate", r.birthDate(), "gender", r.sex()) : q("birthdate", r.birthDate()));
+    }
+    if (r.phone() != null) qs.add(q("phone", r.phone()));
+    return qs;
+  }
+
+  private static Map<String, List<String>> q(String... kv) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], List.of(kv[i + 1]));
+    m.put("_count", List.of(Integer.toString(PER_SEARCH)));
+    return m;
+  }
+
+  /** The first three letters of a name, as the FHIR string search compares them (accents and case aside). */
+  private static String start(String name) {
+    String c = Names.clean(name).replace(" ", "");
+    return c.length() < 2 ? null : c.substring(0, Math.min(3, c.length()));
+  }
+
+  /** A Patient as the matching engine reads it; an invalid national health ID is refused in the request, ignored in the store. */
+  static PersonRecord record(Patient p, boolean incoming) {
+    HumanName name = p.getName().stream().filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL).findFirst()
+        .orElse(p.getNameFirstRep());
+    String given = name.getGiven().stream().map(StringType::getValue).filter(v -> v != null && !v.isBlank())
+        .reduce((a, b) -> a + " " + b).orElse(null);
+    String phone = p.getTelecom().stream().filter(t -> t.getSystem() == ContactPoint.ContactPointSystem.PHONE && t.hasValue())
+        .map(ContactPoint::getValue).findFirst().orElse(null);
+    String nhid = null;
+    for (int i = 0; i < p.getIdentifier().size(); i++) {
+      Identifier id = p.getIdentifier().get(i);
+      if (!NationalHealthId.SYSTEM.equals(id.getSystem())) continue;
+      var problem = NationalHealthId.problem(id.getValue());
+      if (problem.isPresent()) {
+        if (incoming) throw new IncomingResources.Rejected("Patient.identifier[" + i + "].value", problem.get());
+        continue;
+      }
+      nhid = NationalHealthId.parse(id.getValue()).value();
+      break;
+    }
+    Address a = p.getAddressFirstRep();
+    return new PersonRecord(p.getIdPart(), given, name.getFamily(), p.hasGender() ? p.getGender().toCode() : null,
+        p.hasBirthDateElement() ? p.getBirthDateElement().getValueAsString() : null, phone, nhid,
+        a.getLine().size() > 0 ? a.getLine().get(0).getValue() : null, a.getLine().size() > 1 ? a.getLine().get(1).getValue() : null,
+        null, a.getPostalCode(), a.getCity(), a.getState(), a.getDistrict());
+  }
+
+  static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+}
