@@ -131,7 +131,7 @@ public final class Linkage {
       Prepared a = left[(int) (pairs[k] >>> 32)], c = right[(int) pairs[k]];
       double w = model.logOdds(codes[k]);
       if (w < reviewOdds - 12) continue; // term frequencies move a weight by at most 12 bits
-      w += tfAdjustment(model, tf, codes[k], a);
+      if (!model.byHousehold(codes[k])) w += tfAdjustment(model, tf, codes[k], a); // a household shares its name
       double p = MatchModel.probability(w);
       if (p < s.review()) continue;
       out.add(new ScoredPair((int) (pairs[k] >>> 32), (int) pairs[k], p, p >= s.autoLink() ? Band.AUTO_LINK : Band.REVIEW,
