@@ -59,10 +59,11 @@ final class Blocking {
     Map<String, int[]> blocks = index(records);
     Pairs out = new Pairs();
     int skipped = 0;
-    for (int[] members : blocks.values()) {
+    for (Map.Entry<String, int[]> e : blocks.entrySet()) {
+      int[] members = e.getValue();
       int n = members[0];
       if (n < 2) continue;
-      if (n > maxBlock) {
+      if (n > cap(e.getKey(), maxBlock)) {
         skipped++;
         continue;
       }
@@ -85,13 +86,26 @@ final class Blocking {
       int[] rm = r.get(e.getKey());
       if (rm == null) continue;
       int[] lm = e.getValue();
-      if (Math.max(lm[0], rm[0]) > maxBlock) {
+      if (Math.max(lm[0], rm[0]) > cap(e.getKey(), maxBlock)) {
         skipped++;
         continue;
       }
       for (int a = 1; a <= lm[0]; a++) for (int b = 1; b <= rm[0]; b++) out.add(((long) lm[a] << 32) | rm[b]);
     }
     return new Blocking(out.distinct(), skipped);
+  }
+
+  /**
+   * Keys on a place and the start of a name (a quarter's common family, a town's common given
+   * name) stand for many people in a large register: their blocks are capped lower, so that a
+   * million records make tens of millions of pairs, not billions; the other keys catch what they miss.
+   */
+  static final int LOOSE_MAX_BLOCK = 60;
+
+  private static int cap(String key, int maxBlock) {
+    char k = key.charAt(0);
+    boolean loose = k == 'c' || k == 'v' || k == 'q' || k == 'w' || k == 'a' || k == 'h' || k == 'p' || k == 'y';
+    return loose ? Math.min(maxBlock, LOOSE_MAX_BLOCK) : maxBlock;
   }
 
   /** key -> [count, members...] (arrays grown by doubling). */

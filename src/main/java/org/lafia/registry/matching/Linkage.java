@@ -22,7 +22,7 @@ public final class Linkage {
    * @param randomPairs random pairs on which the u-probabilities are counted
    */
   public record Settings(double autoLink, double review, int maxBlock, int randomPairs, long seed) {
-    public static final Settings DEFAULT = new Settings(0.95, 0.5, 1000, 500_000, 42);
+    public static final Settings DEFAULT = new Settings(0.95, 0.5, 300, 500_000, 42);
 
     public Settings {
       if (!(review > 0 && review <= autoLink && autoLink < 1)) {
@@ -43,7 +43,12 @@ public final class Linkage {
   }
 
   /** A pair of records (indexes into the list(s) given) and its evidence. */
-  public record ScoredPair(int left, int right, double probability, Band band, String evidence) {}
+  public record ScoredPair(int left, int right, double probability, Band band, long levels) {
+    /** Which fields agreed and how ("given=exact; birth_date=same year…"), made when asked: a million pairs need no strings. */
+    public String evidence() {
+      return Linkage.evidence(levels);
+    }
+  }
 
   /**
    * @param candidatePairs pairs compared
@@ -135,7 +140,7 @@ public final class Linkage {
       double p = MatchModel.probability(w);
       if (p < s.review()) continue;
       out.add(new ScoredPair((int) (pairs[k] >>> 32), (int) pairs[k], p, p >= s.autoLink() ? Band.AUTO_LINK : Band.REVIEW,
-          evidence(codes[k])));
+          codes[k]));
     }
     return new Result(out, pairs.length, possible, b.skippedBlocks, Map.of(), Map.of(), model.describe(), model.toProperties());
   }
