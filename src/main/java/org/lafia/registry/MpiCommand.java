@@ -87,7 +87,8 @@ public final class MpiCommand {
     Path rejects = Path.of(o.getOrDefault("rejects", o.get("output") + ".rejects.csv"));
     long t0 = System.nanoTime();
     try (Writer rw = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
-        CSVPrinter rejected = new CSVPrinter(rw, CSVFormat.DEFAULT.builder().setHeader("file", "line", "id", "reason").get())) {
+        CSVPrinter rejectsFile = new CSVPrinter(rw, CSVFormat.DEFAULT.builder().setHeader("file", "line", "id", "reason").get())) {
+      Rejects rejected = new Rejects(rejectsFile);
       List<Row> left = read(Path.of(dedup ? o.get("input") : o.get("left")), mapping, rejected);
       List<Row> right = dedup ? left : read(Path.of(o.get("right")), mapping, rejected);
       List<PersonRecord> l = left.stream().map(Row::record).toList();
@@ -111,7 +112,7 @@ public final class MpiCommand {
         }
       }
       out.printf(Locale.ROOT, "records: %d%s; rejected rows: %d; unusable fields: %d%n", left.size(),
-          dedup ? "" : " + " + right.size(), rejectedRows, result.unusableLeft().size() + (dedup ? 0 : result.unusableRight().size()));
+          dedup ? "" : " + " + right.size(), rejected.rows, result.unusableLeft().size() + (dedup ? 0 : result.unusableRight().size()));
       out.printf(Locale.ROOT, "candidate pairs: %d of %d (reduction ratio %.6f); blocks left out: %d%n", result.candidatePairs(),
           result.possiblePairs(), result.reductionRatio(), result.skippedBlocks());
       out.printf(Locale.ROOT, "pairs written: %d (auto-link %d, review %d) in %.1f s -> %s%n", result.pairs().size(), auto,
@@ -120,17 +121,32 @@ public final class MpiCommand {
     } catch (IOException | java.io.UncheckedIOException e) {
       err.println("Cannot read or write a file: " + e.getMessage());
       return 1;
-    } finally {
-      rejectedRows = 0;
     }
   }
 
-  private static int rejectedRows; // per run (the command runs once per JVM)
+  /** The rejects file: rows not matched (counted) and notes on fields not used. */
+  private static final class Rejects {
+    private final CSVPrinter out;
+    int rows;
+
+    Rejects(CSVPrinter out) {
+      this.out = out;
+    }
+
+    void row(String file, long line, String id, String reason) throws IOException {
+      out.printRecord(file, line, id, reason);
+      rows++;
+    }
+
+    void note(String file, long line, String id, String reason) throws IOException {
+      out.printRecord(file, line, id, reason);
+    }
+  }
 
   private record Row(String file, long line, PersonRecord record) {}
 
-  private static void unusable(CSVPrinter rejected, Row row, String why) throws IOException {
-    rejected.printRecord(row.file(), row.line(), row.record().id(), why);
+  private static void unusable(Rejects rejected, Row row, String why) throws IOException {
+    rejected.note(row.file(), row.line(), row.record().id(), why);
   }
 
   /** {@code field=column,...}: which column holds each field. */
@@ -169,7 +185,7 @@ public final class MpiCommand {
    * The rows of a CSV file, one per physical line (a line that cannot be parsed is rejected, not
    * the file), bytes that are not UTF-8 replaced and dropped from the values they were in.
    */
-  private static List<Row> read(Path file, Map<String, String> mapping, CSVPrinter rejected) throws IOException {
+  private static List<Row> read(Path file, Map<String, String> mapping, Rejects rejected) throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setTrim(true).get();
     var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
         .onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -196,7 +212,7 @@ public final class MpiCommand {
         if (line.isBlank()) continue;
         List<String> values = parse(line, format);
         if (values == null) {
-          reject(rejected, name, n, "", "the line is not valid CSV (unbalanced quotes?)");
+          rejected.row(name, n, "", "the line is not valid CSV (unbalanced quotes?)");
           continue;
         }
         PersonRecord r = PersonRecord.of(null);
@@ -210,23 +226,18 @@ public final class MpiCommand {
           r = r.with(e.getKey(), v.isEmpty() ? null : v);
         }
         if (r.id() == null) {
-          reject(rejected, name, n, "", "no id");
+          rejected.row(name, n, "", "no id");
           continue;
         }
         if (!seen.add(r.id())) {
-          reject(rejected, name, n, r.id(), "the id is on an earlier line too");
+          rejected.row(name, n, r.id(), "the id is on an earlier line too");
           continue;
         }
-        if (unreadable) rejected.printRecord(name, n, r.id(), "matched without the bytes that are not UTF-8");
+        if (unreadable) rejected.note(name, n, r.id(), "matched without the bytes that are not UTF-8");
         rows.add(new Row(name, n, r));
       }
     }
     return rows;
-  }
-
-  private static void reject(CSVPrinter rejected, String file, long line, String id, String reason) throws IOException {
-    rejected.printRecord(file, line, id, reason);
-    rejectedRows++;
   }
 
   private static List<String> parse(String line, CSVFormat format) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -136,9 +135,5 @@ class RegistryMatcher implements PatientMatcher {
         p.hasBirthDateElement() ? p.getBirthDateElement().getValueAsString() : null, phone, nhid,
         a.getLine().size() > 0 ? a.getLine().get(0).getValue() : null, a.getLine().size() > 1 ? a.getLine().get(1).getValue() : null,
         null, a.getPostalCode(), a.getCity(), a.getState(), a.getDistrict());
-  }
-
-  static String lower(String s) {
-    return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 }
