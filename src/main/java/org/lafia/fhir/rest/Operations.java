@@ -222,16 +222,15 @@ final class Operations {
           }
           return out;
         } catch (SQLException e) {
-          throw new java.io.UncheckedIOException(new IOException(e));
+          throw new SearchFailed(e);
         }
       };
       try {
         found = fhir.matcher().match(patient, search, count, onlyCertain);
       } catch (org.lafia.fhir.spi.IncomingResources.Rejected e) {
         throw FhirError.unprocessable(e.expression() + ": " + e.getMessage());
-      } catch (java.io.UncheckedIOException e) {
-        if (e.getCause().getCause() instanceof SQLException sql) throw sql;
-        throw e;
+      } catch (SearchFailed e) {
+        throw e.sql;
       }
     }
     org.hl7.fhir.r4.model.Bundle b = new org.hl7.fhir.r4.model.Bundle().setType(org.hl7.fhir.r4.model.Bundle.BundleType.SEARCHSET);
@@ -250,6 +249,16 @@ final class Operations {
     out.resource(req, resp, 200, b);
     fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "match", 0, patients,
         patients.stream().map(id -> "Patient/" + id).limit(50).toList(), "Patient/$match", found.size() + " candidates"));
+  }
+
+  /** A candidate search's SQLException, carried through the matcher's function. */
+  private static final class SearchFailed extends RuntimeException {
+    final SQLException sql;
+
+    SearchFailed(SQLException sql) {
+      super(sql);
+      this.sql = sql;
+    }
   }
 
   // ---- $validate --------------------------------------------------------------------------
