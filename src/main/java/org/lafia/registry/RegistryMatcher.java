@@ -33,14 +33,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RegistryMatcher implements PatientMatcher {
-  static final double CERTAIN = 0.95;
-  static final double PROBABLE = 0.5;
   static final double POSSIBLE = 0.1;
   private static final int PER_SEARCH = 50;
 
   private final PersonMatcher matcher;
+  final double certain;
+  final double probable;
 
   RegistryMatcher(RegistryProperties props) throws IOException {
+    this.certain = props.autoLink();
+    this.probable = props.review();
     if (props.modelFile() == null || props.modelFile().isBlank()) {
       this.matcher = PersonMatcher.defaults();
     } else {
@@ -72,11 +74,16 @@ class RegistryMatcher implements PatientMatcher {
     for (Map.Entry<String, Patient> e : candidates.entrySet()) {
       PersonMatcher.Score s = matcher.score(subject, matcher.prepare(record(e.getValue(), false)));
       double p = s.probability();
-      if (p < POSSIBLE || (onlyCertain && p < CERTAIN)) continue;
-      out.add(new Candidate(e.getKey(), p, p >= CERTAIN ? "certain" : p >= PROBABLE ? "probable" : "possible", s.evidence()));
+      boolean sure = p >= certain && s.linkable(); // names alone, or twins, are never certain
+      if (p < POSSIBLE || (onlyCertain && !sure)) continue;
+      out.add(new Candidate(e.getKey(), p, sure ? "certain" : p >= probable && s.plausible() ? "probable" : "possible", s.evidence()));
     }
     out.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::id));
     return out.size() > count ? out.subList(0, count) : out;
+  }
+
+  PersonMatcher engine() {
+    return matcher;
   }
 
   /** The blocking searches of a record, as FHIR search parameters. */

@@ -221,6 +221,7 @@ public class SecurityConfiguration {
     http.securityMatcher(path.matcher("/api/**"))
         .authorizeHttpRequests(a -> a
             .requestMatchers(path.matcher("/api/audit/**")).hasRole("auditor")
+            .requestMatchers(path.matcher("/api/registry/**")).hasAnyRole("registry-steward", "national-admin")
             .anyRequest().authenticated());
     bearerOnly(http, jwtDecoder, props, ApiAuthErrors.unauthenticated(), ApiAuthErrors.forbidden());
     return http.build();

@@ -154,6 +154,64 @@ class ConsoleBrowserTest extends FhirTestSupport {
     assertThat(browser.getPageSource()).doesNotContain(data.patientFamily()).contains("Aucune consultation visible pour vous.");
   }
 
+  @Test
+  void a_registry_steward_compares_a_pair_side_by_side_and_links_it_then_tells_twins_apart() throws Exception {
+    String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+    String login = "registre-" + suffix;
+    accounts.save(login, "Abla Mensah", ConsoleData.PASSWORD, List.of("registry-steward"), List.of(), List.of("tg"));
+    StringBuilder family = new StringBuilder("Ag");
+    java.util.Random r = new java.util.Random();
+    for (int i = 0; i < 8; i++) family.append((char) ('a' + r.nextInt(26)));
+    // One woman registered twice (the second time with another birth date of the same year): the registry asks.
+    String first = register("Dzifa", family.toString(), "1979-04-02", "+228 90 12 34 56");
+    String second = register("Dzifa", family.toString(), "1979-09-17", null);
+    signIn(login);
+    browser.get("http://localhost:" + port + "/reviews?patient=" + second);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.pair")));
+    var pair = browser.findElement(By.cssSelector("section.pair"));
+    assertThat(pair.getText()).contains("Dzifa").contains(family).contains("1979-04-02").contains("1979-09-17");
+    // Agreement as the registry judged it: the names the same, the birth dates apart, the phone missing on one side.
+    assertThat(pair.findElements(By.cssSelector("tr.agree th")).stream().map(e -> e.getText()).toList()).contains("Nom", "Prénoms");
+    assertThat(pair.findElements(By.cssSelector("tr.close th, tr.differ th")).stream().map(e -> e.getText()).toList()).contains("Naissance");
+    assertThat(pair.findElements(By.cssSelector("tr.missing th")).stream().map(e -> e.getText()).toList()).contains("Téléphone");
+    shot("reviews");
+    pair.findElement(By.cssSelector("button.link")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("decided")));
+    assertThat(browser.findElement(By.id("decided")).getText()).contains("Dossiers liés");
+    assertThat(browser.findElements(By.cssSelector("section.pair"))).isEmpty();
+    org.hl7.fhir.r4.model.Patient linked = client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(second).execute();
+    org.hl7.fhir.r4.model.Patient kept = client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(first).execute();
+    assertThat(nhid(linked)).isEqualTo(nhid(kept));
+
+    // Twins: the same family, birth date and phone, another given name — the registry never links them, and asks.
+    String kossi = register("Kossi", family.toString(), "2020-01-05", "+228 91 22 33 44");
+    String kodjo = register("Kodjo", family.toString(), "2020-01-05", "+228 91 22 33 44");
+    browser.get("http://localhost:" + port + "/reviews?patient=" + kodjo);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("section.pair")));
+    assertThat(browser.findElement(By.cssSelector("section.pair")).getText()).contains("Kossi").contains("Kodjo");
+    browser.findElement(By.cssSelector("section.pair button.distinct")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("decided")));
+    assertThat(browser.findElement(By.id("decided")).getText()).contains("pas les mêmes personnes");
+    assertThat(nhid(client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(kodjo).execute()))
+        .isNotEqualTo(nhid(client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(kossi).execute()));
+  }
+
+  private String register(String given, String family, String birthDate, String phone) {
+    org.hl7.fhir.r4.model.Patient p = new org.hl7.fhir.r4.model.Patient();
+    p.addName().setFamily(family).addGiven(given);
+    p.setGender(given.startsWith("K") ? org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.MALE
+        : org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE);
+    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+    if (phone != null) p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue(phone);
+    return client().create().resource(p).execute().getId().getIdPart();
+  }
+
+  private static String nhid(org.hl7.fhir.r4.model.Patient p) {
+    return p.getIdentifier().stream().filter(i -> "http://lafia.health/fhir/sid/national-health-id".equals(i.getSystem())
+        && i.getUse() != org.hl7.fhir.r4.model.Identifier.IdentifierUse.OLD).map(i -> i.getValue()).findFirst().orElse(null);
+  }
+
   private int count(String query, java.util.function.Predicate<org.hl7.fhir.r4.model.Location> which) {
     org.hl7.fhir.r4.model.Bundle b = client().search().byUrl(query).returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute();
     return (int) b.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.Location) e.getResource()).filter(which).count();

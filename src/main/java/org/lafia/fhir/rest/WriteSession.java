@@ -161,8 +161,9 @@ final class WriteSession implements AutoCloseable {
       }
     }
     checkContent(resource, inspection);
-    applyRules(type, resource, null);
     String id = assignedId != null ? assignedId : UUID.randomUUID().toString();
+    resource.setId(id); // the rules may record it (the registry links the new Patient to a person)
+    applyRules(type, resource, null);
     return stage(nextPid(), type, id, 1, resource, 201, true, null);
   }
 
@@ -245,6 +246,7 @@ final class WriteSession implements AutoCloseable {
       onlyCreated = false;
     }
     if (type.equals("Organization")) organizationsDeletedOrRestored.add(cur.pid());
+    if (fhir.incoming().types().contains(type)) fhir.incoming().deleted(c, type, id);
     pending.add(new ResourceWrite(cur.pid(), type, id, cur.version() + 1, now, 'D', null, null, false, null));
     return new Outcome(204, type, id, cur.version() + 1, now, null);
   }
@@ -300,10 +302,19 @@ final class WriteSession implements AutoCloseable {
   private void applyRules(String type, IBaseResource resource, IBaseResource previous) throws SQLException {
     if (!fhir.incoming().types().contains(type)) return;
     try {
-      if (fhir.incoming().prepare(c, type, resource, previous)) sources.remove(resource); // encode the model, not the JSON as sent
+      if (fhir.incoming().prepare(c, type, resource, previous, this::ruleSearch)) sources.remove(resource); // encode the model, not the JSON as sent
     } catch (org.lafia.fhir.spi.IncomingResources.Rejected e) {
       throw FhirError.unprocessable(e.expression() + ": " + e.getMessage());
     }
+  }
+
+  /** A search for the rules: every record, whoever the caller (see IncomingResources.Store). */
+  private List<IBaseResource> ruleSearch(String type, Map<String, List<String>> params) throws SQLException {
+    List<IBaseResource> out = new ArrayList<>();
+    for (StoredResource s : fhir.search().search(c, type, params, true, "", org.lafia.fhir.spi.PatientScope.ALL).matches()) {
+      out.add(fhir.parseJson(s.body()));
+    }
+    return out;
   }
 
   private void checkType(String type, IBaseResource resource) {

@@ -20,10 +20,24 @@ public interface IncomingResources {
    * Checks and completes {@code resource} (it may change it).
    *
    * @param previous the version being replaced (parsed), or null when the resource is new (or was deleted)
+   * @param store what is stored already, searched on the write's own connection with no caller's
+   *     restriction (the registry matches a new Patient against every person, whoever registers them)
    * @return whether {@code resource} was changed
    * @throws Rejected when the resource must not be stored; its message is for the person who sent it
    */
-  boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous) throws SQLException;
+  boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous, Store store) throws SQLException;
+
+  /** A resource of one of {@link #types()} was deleted, in that transaction (the registry stops matching on it). */
+  default void deleted(Connection c, String type, String id) throws SQLException {}
+
+  /** FHIR searches of the store, as a rule sees it: everything committed, and this transaction's earlier writes once flushed. */
+  @FunctionalInterface
+  interface Store {
+    /** The first page of a FHIR search (parameters as in a query string; {@code _count} is honoured). */
+    java.util.List<IBaseResource> search(String type, java.util.Map<String, java.util.List<String>> params) throws SQLException;
+
+    Store NONE = (type, params) -> java.util.List.of();
+  }
 
   /** A resource refused by a rule: answered 422 with an OperationOutcome naming the element. */
   final class Rejected extends RuntimeException {
@@ -47,7 +61,7 @@ public interface IncomingResources {
     }
 
     @Override
-    public boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous) {
+    public boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous, Store store) {
       return false;
     }
   };

@@ -103,9 +103,12 @@ final class Blocking {
   static final int LOOSE_MAX_BLOCK = 60;
 
   private static int cap(String key, int maxBlock) {
+    return loose(key) ? Math.min(maxBlock, LOOSE_MAX_BLOCK) : maxBlock;
+  }
+
+  static boolean loose(String key) {
     char k = key.charAt(0);
-    boolean loose = k == 'c' || k == 'v' || k == 'q' || k == 'w' || k == 'a' || k == 'h' || k == 'p' || k == 'y';
-    return loose ? Math.min(maxBlock, LOOSE_MAX_BLOCK) : maxBlock;
+    return k == 'c' || k == 'v' || k == 'q' || k == 'w' || k == 'a' || k == 'h' || k == 'p' || k == 'y';
   }
 
   /** key -> [count, members...] (arrays grown by doubling). */

@@ -12,8 +12,25 @@ import java.util.Properties;
  * batch to estimate the model on.
  */
 public final class PersonMatcher {
-  /** A candidate's probability of being the same person, and why. */
-  public record Score(double probability, String evidence) {}
+  /**
+   * A candidate's probability of being the same person, why, and the rules that hold whatever the
+   * probability says. The model multiplies independent evidence, and what agrees in a family does
+   * not agree independently: twins share the family name, the birth date, the phone and the
+   * address; a father and his son may share every name and the phone; a household shares a phone.
+   *
+   * @param linkable whether the pair may be linked without a person's decision: something besides
+   *     the names agrees (the birth date to the month, the national ID or the phone to a typo, or the
+   *     address), the given names agree to a typo or a sound (twins differ there), and the birth
+   *     dates, when both are known, are not different (a parent and a child named alike)
+   * @param plausible whether the pair is worth a steward's time: something besides the names agrees
+   *     (the birth year at least, the national ID, the phone or the address: on names alone a steward
+   *     can decide nothing either), and both names are alike; or the given
+   *     name alike with the birth date (to a typo), the national ID or the phone (a woman's name
+   *     after marriage); or the family name alike with the birth date (twins, for a steward to tell
+   *     apart). Not the other members of a household sharing a phone, nor every namesake born the
+   *     same year
+   */
+  public record Score(double probability, String evidence, boolean linkable, boolean plausible) {}
 
   private final MatchModel model;
 
@@ -58,12 +75,34 @@ public final class PersonMatcher {
     }
   }
 
+  /** The blocking keys of a record (those of the batch linkage): the registry indexes them, and looks candidates up by them. */
+  public static java.util.List<String> keys(Subject s) {
+    return Blocking.keys(s.prepared);
+  }
+
+  /** Whether a key stands for many people (a place and the start of a name): looked up less deep. */
+  public static boolean looseKey(String key) {
+    return Blocking.loose(key);
+  }
+
   public Subject prepare(PersonRecord r) {
     return new Subject(new Prepared(r));
   }
 
   public Score score(Subject a, Subject b) {
     long code = Comparison.compare(a.prepared, b.prepared);
-    return new Score(MatchModel.probability(model.logOdds(code)), Linkage.evidence(code));
+    boolean corroborated = Comparison.level(code, Comparison.BIRTH_DATE) <= 2 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1
+        || Comparison.level(code, Comparison.PHONE) <= 1 || Comparison.level(code, Comparison.ADDRESS) == 0;
+    int given = Comparison.level(code, Comparison.GIVEN);
+    int family = Comparison.level(code, Comparison.FAMILY);
+    int born = Comparison.level(code, Comparison.BIRTH_DATE);
+    boolean linkable = corroborated && given <= 1 && born != Comparison.BIRTH_DATE.levels - 1;
+    boolean givenOk = given <= 2 || given == Comparison.MISSING;
+    boolean familyOk = family <= 2 || family == Comparison.MISSING;
+    boolean strong = born <= 1 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1 || Comparison.level(code, Comparison.PHONE) <= 1;
+    boolean beyondNames = born <= 3 || Comparison.level(code, Comparison.NATIONAL_ID) <= 2 || Comparison.level(code, Comparison.PHONE) <= 1
+        || Comparison.level(code, Comparison.ADDRESS) <= 1;
+    boolean plausible = beyondNames && (givenOk && familyOk || givenOk && strong || familyOk && born <= 1);
+    return new Score(MatchModel.probability(model.logOdds(code)), Linkage.evidence(code), linkable, plausible);
   }
 }

@@ -35,6 +35,17 @@ public record PersonRecord(String id, String given, String family, String sex, S
     };
   }
 
+  /** The fields but the id, in {@link #FIELDS} order (the registry keeps them to match against without reading the record). */
+  public String[] values() {
+    return new String[] {given, family, sex, birthDate, phone, nationalId, address, address2, streetNumber, postalCode, city, state, district};
+  }
+
+  /** The record of {@link #values()}. */
+  public static PersonRecord of(String id, String[] v) {
+    if (v.length != FIELDS.size() - 1) throw new IllegalArgumentException("expected " + (FIELDS.size() - 1) + " values, not " + v.length);
+    return new PersonRecord(id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
+  }
+
   /** The fields a column mapping may name. */
   public static final java.util.List<String> FIELDS = java.util.List.of("id", "given", "family", "sex", "birthDate", "phone",
       "nationalId", "address", "address2", "streetNumber", "postalCode", "city", "state", "district");
