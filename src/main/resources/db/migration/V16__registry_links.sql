@@ -56,7 +56,8 @@ create table registry_event (
 -- in the registry's own index without reading or parsing any stored Patient.
 create table registry_record (
   patient_id text primary key,
-  fields text[] not null
+  fields text[] not null,
+  updated timestamptz not null default now() -- when the record was last written (the golden record's "most recent")
 );
 
 create table registry_key (

@@ -92,6 +92,45 @@ class ReviewController {
     return "reviews";
   }
 
+  /** A golden-record field as the person page shows it. */
+  record Golden(String field, String value, String source, String rule) {}
+
+  /** A person (their national health ID): golden record, source records, moves. Registry stewards only (the API decides). */
+  @GetMapping("/persons/{nhid}")
+  String person(@PathVariable String nhid, Authentication auth, HttpServletRequest request, HttpServletResponse response, Model model)
+      throws Exception {
+    if (!nhid.matches("[A-Za-z0-9 ]{2,20}")) {
+      response.setStatus(400);
+      model.addAttribute("problem", "person.invalid");
+      return "refused";
+    }
+    HttpResponse<String> r = fhir.get(request, auth.getName(), "/api/registry/persons/" + nhid.replace(" ", ""), "application/json");
+    if (r.statusCode() != 200) {
+      response.setStatus(r.statusCode() == 403 ? 403 : r.statusCode() == 404 ? 404 : r.statusCode() == 400 ? 400 : 502);
+      model.addAttribute("problem", r.statusCode() == 403 ? "reviews.forbidden" : r.statusCode() == 404 ? "person.unknown"
+          : r.statusCode() == 400 ? "person.invalid" : "reviews.error");
+      return "refused";
+    }
+    JsonNode p = JSON.readTree(r.body());
+    List<Golden> golden = new ArrayList<>();
+    p.path("golden").fields().forEachRemaining(e -> golden.add(new Golden(e.getKey(), e.getValue().path("value").asText(),
+        e.getValue().path("source").asText(), e.getValue().path("rule").asText())));
+    List<Map<String, String>> records = new ArrayList<>();
+    p.path("records").forEach(x -> records.add(Map.of("id", x.path("patientId").asText(), "band", x.path("band").asText(),
+        "score", x.path("score").isNumber() ? (int) Math.floor(x.path("score").asDouble() * 100) + " %" : "—",
+        "by", x.path("decidedBy").asText(), "at", x.path("decidedAt").asText().replace('T', ' ').replaceAll("\\..*", ""))));
+    List<Map<String, String>> events = new ArrayList<>();
+    p.path("events").forEach(x -> events.add(Map.of("kind", x.path("kind").asText(), "patient", x.path("patientId").asText(),
+        "from", display(x.path("fromNhid").asText()), "to", display(x.path("toNhid").asText()), "by", x.path("byAgent").asText(),
+        "at", x.path("at").asText().replace('T', ' ').replaceAll("\\..*", ""))));
+    model.addAttribute("nhid", p.path("display").asText());
+    model.addAttribute("mergedInto", p.path("mergedInto").isTextual() ? p.path("mergedInto").asText() : null);
+    model.addAttribute("golden", golden);
+    model.addAttribute("records", records);
+    model.addAttribute("events", events);
+    return "person";
+  }
+
   @PostMapping("/reviews/{id}")
   String decide(@PathVariable long id, @RequestParam String decision, @RequestParam(required = false) String note,
       @RequestParam(required = false) String patient, Authentication auth, HttpServletRequest request, RedirectAttributes redirect)

@@ -183,7 +183,10 @@ class RegistryApi {
     return null;
   }
 
-  /** A person: their records, how each came to them, and the moves in and out. */
+  /**
+   * A person: their golden record (each field with the record it came from and the survivorship
+   * rule that chose it), their records, how each came to them, and the moves in and out.
+   */
   @GetMapping("/persons/{nhid}")
   ResponseEntity<?> person(@PathVariable String nhid) {
     var problem = NationalHealthId.problem(nhid);
@@ -202,6 +205,11 @@ class RegistryApi {
       out.put("created", person.get(0).get("created"));
       out.put("mergedInto", person.get(0).get("merged_into"));
     }
+    List<GoldenRecord.Source> sources = jdbc.query("select r.patient_id, r.fields, r.updated from registry_record r"
+        + " join registry_link l on l.patient_id = r.patient_id where l.nhid = ?",
+        (rs, i) -> new GoldenRecord.Source(org.lafia.registry.matching.PersonRecord.of(rs.getString(1), (String[]) rs.getArray(2).getArray()),
+            rs.getObject(3, java.time.OffsetDateTime.class)), id);
+    if (!sources.isEmpty()) out.put("golden", GoldenRecord.of(sources));
     out.put("records", records.stream().map(RegistryApi::camel).toList());
     out.put("events", events.stream().map(RegistryApi::camel).toList());
     List<String> ids = records.stream().map(x -> (String) x.get("patient_id")).toList();

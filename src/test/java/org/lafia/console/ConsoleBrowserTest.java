@@ -183,6 +183,15 @@ class ConsoleBrowserTest extends FhirTestSupport {
     org.hl7.fhir.r4.model.Patient linked = client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(second).execute();
     org.hl7.fhir.r4.model.Patient kept = client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(first).execute();
     assertThat(nhid(linked)).isEqualTo(nhid(kept));
+    // The person now: one golden record made of both records, each field with its source and rule; the merge in the history.
+    browser.get("http://localhost:" + port + "/persons/" + nhid(kept));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("golden")));
+    assertThat(browser.findElement(By.cssSelector("#golden tr[data-field=phone]")).getText()).contains("+228 90 12 34 56")
+        .contains(first).contains("la plus récente");
+    assertThat(browser.findElement(By.cssSelector("#golden tr[data-field=family]")).getText()).contains(family).contains("la plus fréquente");
+    assertThat(browser.findElement(By.id("records")).getText()).contains(first).contains(second).contains("lié par un gestionnaire");
+    assertThat(browser.findElement(By.id("events")).getText()).contains("fusion").contains(second);
+    shot("person");
 
     // Twins: the same family, birth date and phone, another given name — the registry never links them, and asks.
     String kossi = register("Kossi", family.toString(), "2020-01-05", "+228 91 22 33 44");

@@ -136,6 +136,13 @@ class RegistryApiTest extends FhirTestSupport {
     person.path("records").forEach(r -> records.add(r.path("patientId").asText()));
     assertThat(records).contains(record, pair.path("candidate").path("id").asText());
     assertThat(person.path("events")).isNotEmpty();
+    // The golden record: the full birth date of the first record (most precise: both are full
+    // dates, so the most recent), the phone of the only record that has one, each with its source.
+    JsonNode golden = person.path("golden");
+    assertThat(golden.path("family").path("value").asText()).isEqualTo(family);
+    assertThat(golden.path("family").path("rule").asText()).isEqualTo("most-frequent");
+    assertThat(golden.path("birthDate").path("rule").asText()).isEqualTo("most-precise");
+    assertThat(golden.path("birthDate").path("value").asText()).isIn("1987-01-09", "1987-08-30");
     assertThat(as.ok("GET", "/api/registry/persons/" + former, steward, null).path("mergedInto").asText()).isEqualTo(target);
   }
 
