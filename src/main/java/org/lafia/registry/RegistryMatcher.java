@@ -38,9 +38,11 @@ class RegistryMatcher implements PatientMatcher {
 
   private final PersonMatcher matcher;
   final double certain;
+  private final String country;
   final double probable;
 
   RegistryMatcher(RegistryProperties props) throws IOException {
+    this.country = props.country();
     this.certain = props.autoLink();
     this.probable = props.review();
     if (props.modelFile() == null || props.modelFile().isBlank()) {
@@ -80,6 +82,20 @@ class RegistryMatcher implements PatientMatcher {
     }
     out.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::id));
     return out.size() > count ? out.subList(0, count) : out;
+  }
+
+  /** The records carrying the same national health ID as {@code record} (as their current one, not a former). */
+  @Override
+  public List<IBaseResource> samePerson(IBaseResource record, Function<Map<String, List<String>>, List<IBaseResource>> search) {
+    String nhid = HealthIdRules.currentId((Patient) record, country);
+    if (nhid == null) return List.of(record);
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    q.put("identifier", List.of(NationalHealthId.SYSTEM + "|" + nhid));
+    q.put("_count", List.of("100"));
+    List<IBaseResource> out = new ArrayList<>();
+    for (IBaseResource r : search.apply(q)) if (nhid.equals(HealthIdRules.currentId((Patient) r, country))) out.add(r);
+    if (out.stream().noneMatch(r -> r.getIdElement().getIdPart().equals(record.getIdElement().getIdPart()))) out.add(0, record);
+    return out;
   }
 
   PersonMatcher engine() {

@@ -96,6 +96,7 @@ final class Capabilities {
       if (type.equals("Patient")) {
         r.addOperation().setName("everything").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-everything");
         r.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
+        r.addOperation().setName("ihe-pix").setDefinition("https://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");
       }
     }
     return cs;

@@ -55,6 +55,11 @@ final class Operations {
       match(req, resp);
       return;
     }
+    if (op.equals("$ihe-pix")) {
+      if (!type.equals("Patient")) throw FhirError.notFound("$ihe-pix is defined on Patient only.");
+      pix(req, resp);
+      return;
+    }
     throw FhirError.notFound("Unknown operation " + op + " on " + type + ".");
   }
 
@@ -249,6 +254,91 @@ final class Operations {
     out.resource(req, resp, 200, b);
     fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "match", 0, patients,
         patients.stream().map(id -> "Patient/" + id).limit(50).toList(), "Patient/$match", found.size() + " candidates"));
+  }
+
+  // ---- $ihe-pix -------------------------------------------------------------------------
+
+  /**
+   * IHE PIXm (ITI-83) {@code GET Patient/$ihe-pix?sourceIdentifier=system|value[&targetSystem=…]}:
+   * the identifiers (and the Patient records) of the person the source identifier names, in every
+   * domain or in the target systems asked, as the caller may see them. Errors as PIXm says: a
+   * source domain nobody uses 400, a source identifier not found 404, a target system nobody uses 403.
+   */
+  private void pix(FhirRequest req, HttpServletResponse resp) throws IOException, SQLException {
+    if (!req.method.equals("GET")) throw new FhirError(405, "not-supported", "$ihe-pix takes GET. / $ihe-pix s'appelle en GET.");
+    if (fhir.matcher() == null) throw new FhirError(501, "not-supported", "No client registry is deployed on this server.");
+    fhir.access().check("Patient", org.lafia.fhir.spi.AccessPolicy.Interaction.SEARCH);
+    List<String> sources = req.params.getOrDefault("sourceIdentifier", List.of());
+    if (sources.size() != 1) {
+      throw FhirError.badRequest("$ihe-pix takes one sourceIdentifier=system|value. / Un seul sourceIdentifier=système|valeur.");
+    }
+    String source = sources.get(0);
+    int bar = source.indexOf('|');
+    if (bar <= 0 || bar == source.length() - 1) {
+      throw FhirError.badRequest("sourceIdentifier is system|value, both given (e.g. " + "urn:oid:1.2.3|12345), not '" + source
+          + "'. / sourceIdentifier s'écrit système|valeur.");
+    }
+    String system = source.substring(0, bar), value = source.substring(bar + 1);
+    List<String> targets = new ArrayList<>();
+    for (String t : req.params.getOrDefault("targetSystem", List.of())) {
+      for (String one : t.split(",")) if (!one.isBlank()) targets.add(one.strip());
+    }
+    List<IBaseResource> records = new ArrayList<>();
+    try (Connection c = fhir.dataSource().getConnection()) {
+      org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
+      java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> search = q -> {
+        try {
+          List<IBaseResource> found = new ArrayList<>();
+          for (StoredResource s : fhir.search().search(c, "Patient", q, true, req.base, scope).matches()) found.add(fhir.parseJson(s.body()));
+          return found;
+        } catch (SQLException e) {
+          throw new SearchFailed(e);
+        }
+      };
+      try {
+        List<IBaseResource> named = search.apply(Map.of("identifier", List.of(system + "|" + value), "_count", List.of("50")));
+        if (named.isEmpty()) {
+          if (search.apply(Map.of("identifier", List.of(system + "|"), "_count", List.of("1"))).isEmpty()) {
+            throw new FhirError(400, "code-invalid", "sourceIdentifier Assigning Authority not found / domaine d'identifiants inconnu : " + system);
+          }
+          throw new FhirError(404, "not-found", "sourceIdentifier Patient Identifier not found / aucun patient avec cet identifiant");
+        }
+        for (String t : targets) {
+          if (search.apply(Map.of("identifier", List.of(t + "|"), "_count", List.of("1"))).isEmpty()) {
+            throw new FhirError(403, "code-invalid", "targetSystem not found / domaine cible inconnu : " + t);
+          }
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (IBaseResource r : named) {
+          for (IBaseResource same : fhir.matcher().samePerson(r, search)) {
+            if (seen.add(same.getIdElement().getIdPart())) records.add(same);
+          }
+        }
+      } catch (SearchFailed e) {
+        throw e.sql;
+      }
+    }
+    org.hl7.fhir.r4.model.Parameters answer = new org.hl7.fhir.r4.model.Parameters();
+    Set<String> identifiers = new java.util.LinkedHashSet<>();
+    for (IBaseResource r : records) {
+      for (org.hl7.fhir.r4.model.Identifier id : ((org.hl7.fhir.r4.model.Patient) r).getIdentifier()) {
+        if (!id.hasSystem() || !id.hasValue() || id.getUse() == org.hl7.fhir.r4.model.Identifier.IdentifierUse.OLD) continue;
+        if (id.getSystem().equals(system) && id.getValue().equals(value)) continue;
+        if (!targets.isEmpty() && !targets.contains(id.getSystem())) continue;
+        if (identifiers.add(id.getSystem() + "|" + id.getValue())) {
+          answer.addParameter().setName("targetIdentifier").setValue(new org.hl7.fhir.r4.model.Identifier().setSystem(id.getSystem())
+              .setValue(id.getValue()).setUse(id.getUse()));
+        }
+      }
+    }
+    List<String> patients = new ArrayList<>();
+    for (IBaseResource r : records) {
+      patients.add(r.getIdElement().getIdPart());
+      answer.addParameter().setName("targetId").setValue(new org.hl7.fhir.r4.model.Reference(req.base + "/Patient/" + r.getIdElement().getIdPart()));
+    }
+    out.resource(req, resp, 200, answer);
+    fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "ihe-pix", 0, patients,
+        patients.stream().map(id -> "Patient/" + id).limit(50).toList(), "Patient/$ihe-pix?sourceIdentifier=" + source, null));
   }
 
   /** A candidate search's SQLException, carried through the matcher's function. */

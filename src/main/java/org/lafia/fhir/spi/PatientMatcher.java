@@ -29,4 +29,12 @@ public interface PatientMatcher {
    */
   List<Candidate> match(IBaseResource patient, Function<Map<String, List<String>>, List<IBaseResource>> search, int count,
       boolean onlyCertain);
+
+  /**
+   * The records of the person a record belongs to, itself included, as the caller may see them:
+   * what IHE PIXm's {@code $ihe-pix} cross-references.
+   *
+   * @param search a FHIR search of Patients as the caller
+   */
+  List<IBaseResource> samePerson(IBaseResource record, Function<Map<String, List<String>>, List<IBaseResource>> search);
 }

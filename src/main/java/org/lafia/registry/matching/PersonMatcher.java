@@ -19,7 +19,8 @@ public final class PersonMatcher {
    * address; a father and his son may share every name and the phone; a household shares a phone.
    *
    * @param linkable whether the pair may be linked without a person's decision: something besides
-   *     the names agrees (the birth date to the month, the national ID or the phone to a typo, or the
+   *     the names agrees (the birth date to a typo or a day/month swap — two typos, or the same
+   *     month, are as often two namesakes born the same year —, the national ID or the phone to a typo, or the
    *     address), the given names agree to a typo or a sound (twins differ there), and the birth
    *     dates, when both are known, are not different (a parent and a child named alike)
    * @param plausible whether the pair is worth a steward's time: something besides the names agrees
@@ -91,7 +92,7 @@ public final class PersonMatcher {
 
   public Score score(Subject a, Subject b) {
     long code = Comparison.compare(a.prepared, b.prepared);
-    boolean corroborated = Comparison.level(code, Comparison.BIRTH_DATE) <= 2 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1
+    boolean corroborated = Comparison.level(code, Comparison.BIRTH_DATE) <= 1 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1
         || Comparison.level(code, Comparison.PHONE) <= 1 || Comparison.level(code, Comparison.ADDRESS) == 0;
     int given = Comparison.level(code, Comparison.GIVEN);
     int family = Comparison.level(code, Comparison.FAMILY);
