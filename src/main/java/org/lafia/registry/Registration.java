@@ -28,11 +28,17 @@ class Registration {
   }
 
   /** A candidate person, through their best-matching record. */
-  record Candidate(String patientId, String nhid, double score, String evidence, boolean linkable) {}
+  record Candidate(String patientId, String nhid, double score, String evidence, boolean linkable, boolean beyondDate) {}
 
   /** Records scored per registration: those sharing the most blocking keys with it. */
   static final int CANDIDATES = 50;
   private static final int MAX_REVIEWS = 3;
+  /**
+   * Records sharing both names from which those names and a birth date no longer single a person
+   * out: births spread over some 25,000 days (70 years), 250 namesakes make a shared exact date a
+   * one-in-a-hundred coincidence — too many for a merge nobody checked.
+   */
+  static final int COMMON_NAMES = 250;
 
   private final RegistryMatcher matcher;
   private final RegistryProperties props;
@@ -56,7 +62,7 @@ class Registration {
     for (RegistryIndex.Indexed x : RegistryIndex.candidates(c, PersonMatcher.keys(subject), record.id(), CANDIDATES)) {
       PersonMatcher.Score s = engine.score(subject, engine.prepare(x.record()));
       if (!s.plausible()) continue; // another member of the household, a namesake of the same year: not a candidate
-      Candidate cand = new Candidate(x.record().id(), x.nhid(), s.probability(), s.evidence(), s.linkable());
+      Candidate cand = new Candidate(x.record().id(), x.nhid(), s.probability(), s.evidence(), s.linkable(), s.beyondDate());
       byPerson.merge(x.nhid(), cand, (a, b) -> b.score() > a.score() ? b : a);
     }
     List<Candidate> ranked = new ArrayList<>(byPerson.values());
@@ -64,7 +70,16 @@ class Registration {
     if (ranked.isEmpty()) return Decision.NEW;
     Candidate best = ranked.get(0);
     if (best.score() >= props.autoLink() && best.linkable()) {
-      return new Decision(best.nhid(), "auto-link", best.score(), best.patientId(), best.evidence(), List.of());
+      if (best.beyondDate()) return new Decision(best.nhid(), "auto-link", best.score(), best.patientId(), best.evidence(), List.of());
+      // Names and a birth date alone: unless the names are common enough that namesakes share dates.
+      String names = PersonMatcher.namesKey(subject);
+      int namesakes = names == null ? 0 : RegistryIndex.count(c, names, COMMON_NAMES);
+      if (namesakes < COMMON_NAMES) {
+        return new Decision(best.nhid(), "auto-link", best.score(), best.patientId(), best.evidence(), List.of());
+      }
+      best = new Candidate(best.patientId(), best.nhid(), best.score(), best.evidence() + "; names shared by " + COMMON_NAMES
+          + "+ records: a steward decides", false, false);
+      ranked.set(0, best);
     }
     List<Candidate> reviews = ranked.stream().filter(x -> x.score() >= props.review()).limit(MAX_REVIEWS).toList();
     return new Decision(null, reviews.isEmpty() ? "new" : "review", best.score(), best.patientId(), best.evidence(), reviews);

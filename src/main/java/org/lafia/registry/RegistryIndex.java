@@ -51,6 +51,18 @@ final class RegistryIndex {
     }
   }
 
+  /** How many records carry a key, counted up to {@code cap}. */
+  static int count(Connection c, String key, int cap) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select count(*) from (select 1 from registry_key where key = ? limit ?) k")) {
+      ps.setString(1, key);
+      ps.setInt(2, cap);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** The records sharing the most keys with {@code keys} (not {@code except}), at most {@code limit}, with their person. */
   static List<Indexed> candidates(Connection c, List<String> keys, String except, int limit) throws SQLException {
     List<Indexed> out = new ArrayList<>();

@@ -118,6 +118,9 @@ public final class Linkage {
     return IntStream.range(0, p.length).filter(i -> p[i] != null).toArray();
   }
 
+  /** Off only to measure what the rules do ({@code -Dlafia.mpi.rules=false}). */
+  static final boolean RULES = Boolean.parseBoolean(System.getProperty("lafia.mpi.rules", "true"));
+
   private static Result score(Prepared[] left, Prepared[] right, Blocking b, long[] random, long possible, Settings s) {
     long[] pairs = b.pairs;
     long[] codes = new long[pairs.length];
@@ -131,6 +134,7 @@ public final class Linkage {
     Frequencies tf = new Frequencies(left, right);
 
     List<ScoredPair> out = new ArrayList<>();
+    boolean rules = RULES && model.hasHouseholds();
     double reviewOdds = MatchModel.log2(s.review() / (1 - s.review()));
     for (int k = 0; k < pairs.length; k++) {
       Prepared a = left[(int) (pairs[k] >>> 32)], c = right[(int) pairs[k]];
@@ -139,8 +143,9 @@ public final class Linkage {
       if (!model.byHousehold(codes[k])) w += tfAdjustment(model, tf, codes[k], a); // a household shares its name
       double p = MatchModel.probability(w);
       if (p < s.review()) continue;
-      out.add(new ScoredPair((int) (pairs[k] >>> 32), (int) pairs[k], p, p >= s.autoLink() ? Band.AUTO_LINK : Band.REVIEW,
-          codes[k]));
+      if (rules && !Rules.plausible(codes[k])) continue;
+      boolean auto = p >= s.autoLink() && (!rules || Rules.linkable(codes[k], a, c));
+      out.add(new ScoredPair((int) (pairs[k] >>> 32), (int) pairs[k], p, auto ? Band.AUTO_LINK : Band.REVIEW, codes[k]));
     }
     return new Result(out, pairs.length, possible, b.skippedBlocks, Map.of(), Map.of(), model.describe(), model.toProperties());
   }

@@ -214,6 +214,15 @@ final class MatchModel {
   }
 
   /** Whether this pair is scored by the household model. */
+  /**
+   * Whether the data have households (people who share a phone or an address are mostly different
+   * persons): then agreement on what a family shares is not independent evidence, and the
+   * {@link Rules} hold. Not so on registers without families (FEBRL), where they would only cost recall.
+   */
+  boolean hasHouseholds() {
+    return !Double.isNaN(householdPrior);
+  }
+
   boolean byHousehold(long code) {
     return !Double.isNaN(householdPrior) && sharesHousehold(code);
   }

@@ -19,10 +19,12 @@ public final class PersonMatcher {
    * address; a father and his son may share every name and the phone; a household shares a phone.
    *
    * @param linkable whether the pair may be linked without a person's decision: something besides
-   *     the names agrees (the birth date to a typo or a day/month swap — two typos, or the same
-   *     month, are as often two namesakes born the same year —, the national ID or the phone to a typo, or the
+   *     the names agrees (the exact birth date — one typo apart alone is not enough, the 14th and
+   *     the 19th of a month are one typo apart —, the national ID or the phone to a typo, or the
    *     address), the given names agree to a typo or a sound (twins differ there), and the birth
    *     dates, when both are known, are not different (a parent and a child named alike)
+   * @param beyondDate whether the national ID, the phone or the address agree (more than names and
+   *     a birth date, which namesakes of a common name share often enough in a whole country)
    * @param plausible whether the pair is worth a steward's time: something besides the names agrees
    *     (the birth year at least, the national ID, the phone or the address: on names alone a steward
    *     can decide nothing either), and both names are alike; or the given
@@ -31,7 +33,7 @@ public final class PersonMatcher {
    *     apart). Not the other members of a household sharing a phone, nor every namesake born the
    *     same year
    */
-  public record Score(double probability, String evidence, boolean linkable, boolean plausible) {}
+  public record Score(double probability, String evidence, boolean linkable, boolean plausible, boolean beyondDate) {}
 
   private final MatchModel model;
 
@@ -76,6 +78,12 @@ public final class PersonMatcher {
     }
   }
 
+  /** The key of a record's two names, whichever field holds which (null without both): how common the names are. */
+  public static String namesKey(Subject s) {
+    for (String k : Blocking.keys(s.prepared)) if (k.startsWith("s:")) return k;
+    return null;
+  }
+
   /** The blocking keys of a record (those of the batch linkage): the registry indexes them, and looks candidates up by them. */
   public static java.util.List<String> keys(Subject s) {
     return Blocking.keys(s.prepared);
@@ -92,18 +100,10 @@ public final class PersonMatcher {
 
   public Score score(Subject a, Subject b) {
     long code = Comparison.compare(a.prepared, b.prepared);
-    boolean corroborated = Comparison.level(code, Comparison.BIRTH_DATE) <= 1 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1
-        || Comparison.level(code, Comparison.PHONE) <= 1 || Comparison.level(code, Comparison.ADDRESS) == 0;
-    int given = Comparison.level(code, Comparison.GIVEN);
-    int family = Comparison.level(code, Comparison.FAMILY);
-    int born = Comparison.level(code, Comparison.BIRTH_DATE);
-    boolean linkable = corroborated && given <= 1 && born != Comparison.BIRTH_DATE.levels - 1;
-    boolean givenOk = given <= 2 || given == Comparison.MISSING;
-    boolean familyOk = family <= 2 || family == Comparison.MISSING;
-    boolean strong = born <= 1 || Comparison.level(code, Comparison.NATIONAL_ID) <= 1 || Comparison.level(code, Comparison.PHONE) <= 1;
-    boolean beyondNames = born <= 3 || Comparison.level(code, Comparison.NATIONAL_ID) <= 2 || Comparison.level(code, Comparison.PHONE) <= 1
-        || Comparison.level(code, Comparison.ADDRESS) <= 1;
-    boolean plausible = beyondNames && (givenOk && familyOk || givenOk && strong || familyOk && born <= 1);
-    return new Score(MatchModel.probability(model.logOdds(code)), Linkage.evidence(code), linkable, plausible);
+    boolean rules = model.hasHouseholds();
+    boolean linkable = !rules || Rules.linkable(code, a.prepared, b.prepared);
+    boolean plausible = !rules || Rules.plausible(code);
+    return new Score(MatchModel.probability(model.logOdds(code)), Linkage.evidence(code), linkable, plausible,
+        !rules || Rules.beyondDate(code));
   }
 }
