@@ -129,6 +129,34 @@ public final class Names {
     return out.toString();
   }
 
+  /**
+   * Akan and Ewe day names (a child is named for the weekday of their birth), by weekday from
+   * Sunday, male forms then female: the spellings of Togo, Ghana and Côte d'Ivoire of one name.
+   * Kossi, Kwasi and Kouassi are one name written three ways; Kossi and Kodjo are two.
+   */
+  private static final String[][][] DAY_NAMES = {
+      {{"kossi", "kosi", "kwasi", "kwesi", "akwasi", "kouassi", "kwassi"},
+          {"kossiwa", "akossiwa", "akosiwa", "akosua", "akossua", "kossiwavi", "esi", "essi"}},
+      {{"kodjo", "kojo", "kwadjo", "kwadwo", "codjo", "kouadio", "kodjovi"},
+          {"adjoa", "adjowa", "adwoa", "ajoa", "adjo", "adjovi", "ajowa"}},
+      {{"komlan", "komla", "kwabena", "komlavi", "kobla", "kobena", "kabla"}, {"abla", "ablavi", "abena", "ablah", "abra"}},
+      {{"kokou", "koku", "kwaku", "kweku", "kokouvi", "kouakou"}, {"akouvi", "akou", "akua", "akuvi", "ekua"}},
+      {{"yao", "yawo", "yaw", "yawovi", "yaovi", "kwaw"}, {"yawa", "yaa", "yawavi", "ayawa"}},
+      {{"kofi", "koffi", "kofivi", "kouffi", "fiifi"}, {"afi", "afiwa", "afua", "afivi", "afiwavi", "efua", "affi"}},
+      {{"komi", "kwami", "kwame", "kwamivi", "kouame", "kouami"}, {"ama", "amavi", "amah", "amivi", "amma"}}};
+  private static final java.util.Map<String, String> DAY_OF = new java.util.HashMap<>();
+
+  static {
+    for (int d = 0; d < DAY_NAMES.length; d++) {
+      for (int sex = 0; sex < 2; sex++) for (String n : DAY_NAMES[d][sex]) DAY_OF.put(n, "day" + d + (sex == 0 ? "m" : "f"));
+    }
+  }
+
+  /** The day name a compact given name is a spelling of ({@code day0m}: Sunday, male), or null. */
+  public static String dayName(String compact) {
+    return DAY_OF.get(compact);
+  }
+
   /** Lower-case ASCII of any text (addresses, cities), for exact and near comparisons. */
   public static String plain(String s) {
     return clean(s).toLowerCase(Locale.ROOT);

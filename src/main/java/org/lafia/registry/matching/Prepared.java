@@ -40,7 +40,8 @@ final class Prepared {
     this.family = Names.compact(f);
     this.givenWords = Names.words(g);
     this.familyWords = Names.words(f);
-    this.givenKey = Names.skeleton(given);
+    String dayName = Names.dayName(given);
+    this.givenKey = dayName != null ? dayName : Names.skeleton(given); // Kossi, Kwasi, Kouassi: one name, one key
     this.familyKey = Names.skeleton(family);
     this.sex = sex(r.sex());
     StringBuilder problems = new StringBuilder();

@@ -38,4 +38,21 @@ class NamesTest {
     assertThat(key("Kossi")).isEqualTo(key("Kwasi"));
     assertThat(key("Kossi")).hasSizeLessThan(3); // too common and too short to block on alone (Blocking)
   }
+
+  @Test
+  void the_spellings_of_one_day_name_are_one_name_and_two_days_two_names() {
+    String kossi = Names.dayName(Names.compact(Names.clean("Kossi")));
+    assertThat(kossi).isNotNull().isEqualTo(Names.dayName(Names.compact(Names.clean("KOUASSI"))))
+        .isEqualTo(Names.dayName(Names.compact(Names.clean("Kwasi"))));
+    assertThat(Names.dayName("kodjo")).isEqualTo(Names.dayName("kwadwo")).isNotEqualTo(kossi);
+    // A brother and a sister born on the same weekday do not share a name: Kossi and Kossiwa.
+    assertThat(Names.dayName("kossiwa")).isEqualTo(Names.dayName("akosua")).isNotEqualTo(kossi);
+    assertThat(Names.dayName("mawuli")).isNull();
+    // Compared as one name written two ways ("one typo or same sound"), not as two names.
+    Prepared a = new Prepared(PersonRecord.of("a").with("given", "Kossi").with("family", "Mensah"));
+    Prepared b = new Prepared(PersonRecord.of("b").with("given", "Kouassi").with("family", "Mensah"));
+    Prepared c = new Prepared(PersonRecord.of("c").with("given", "Kodjo").with("family", "Mensah"));
+    assertThat(Comparison.level(Comparison.compare(a, b), Comparison.GIVEN)).isEqualTo(1);
+    assertThat(Comparison.level(Comparison.compare(a, c), Comparison.GIVEN)).isEqualTo(3);
+  }
 }
