@@ -26,7 +26,7 @@ public class FhirConfiguration {
       org.springframework.beans.factory.ObjectProvider<org.lafia.fhir.spi.PatientMatcher> matcher) {
     return new FhirServices(ctx, dataSource, props.defaultPageSize(), props.maxPageSize(), props.maxBodyBytes(), access, audit,
         provided.getIfAvailable(() -> org.lafia.fhir.spi.ProvidedResources.NONE),
-        incoming.getIfAvailable(() -> org.lafia.fhir.spi.IncomingResources.NONE), matcher.getIfAvailable());
+        org.lafia.fhir.spi.IncomingResources.all(incoming.orderedStream().toList()), matcher.getIfAvailable());
   }
 
   /** Fills the care relationships from the index at the first start after they appeared (V9). */

@@ -54,6 +54,33 @@ public interface IncomingResources {
     }
   }
 
+  /** Every module's rules as one: each resource is passed to the rules of its type, in order. */
+  static IncomingResources all(java.util.List<IncomingResources> rules) {
+    if (rules.isEmpty()) return NONE;
+    if (rules.size() == 1) return rules.get(0);
+    Set<String> types = new java.util.HashSet<>();
+    for (IncomingResources r : rules) types.addAll(r.types());
+    Set<String> all = Set.copyOf(types);
+    return new IncomingResources() {
+      @Override
+      public Set<String> types() {
+        return all;
+      }
+
+      @Override
+      public boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous, Store store) throws SQLException {
+        boolean changed = false;
+        for (IncomingResources r : rules) if (r.types().contains(type)) changed |= r.prepare(c, type, resource, previous, store);
+        return changed;
+      }
+
+      @Override
+      public void deleted(Connection c, String type, String id) throws SQLException {
+        for (IncomingResources r : rules) if (r.types().contains(type)) r.deleted(c, type, id);
+      }
+    };
+  }
+
   IncomingResources NONE = new IncomingResources() {
     @Override
     public Set<String> types() {
