@@ -76,6 +76,17 @@ final class ConsoleFhir {
     return first;
   }
 
+  /** A POST of any body to this node's APIs ({@code /fhir}, {@code /api/…}) as the person. */
+  HttpResponse<String> post(HttpServletRequest request, String login, String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    String host = request.getLocalAddr();
+    if (host.contains(":")) host = "[" + host + "]";
+    String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + path;
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).header("Accept", "application/json, application/fhir+json")
+        .header("Content-Type", contentType).header("Authorization", "Bearer " + tokenFor(login))
+        .POST(HttpRequest.BodyPublishers.ofString(body, java.nio.charset.StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** A JSON POST to this node's APIs ({@code /api/…}) as the person. */
   HttpResponse<String> postJson(HttpServletRequest request, String login, String path, String json) throws IOException, InterruptedException {
     String host = request.getLocalAddr();

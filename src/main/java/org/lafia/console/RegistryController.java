@@ -105,6 +105,9 @@ class RegistryController {
     ConsoleFhir.Answer place = fhir.search(request, login, "Location?organization=" + enc("Organization/" + id) + "&_count=5");
     Location loc = place.ok() ? place.bundle().getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
         .filter(Location.class::isInstance).map(Location.class::cast).findFirst().orElse(null) : null;
+    model.addAttribute("id", id);
+    model.addAttribute("types", ConsoleController.TYPES);
+    model.addAttribute("status", loc != null && loc.hasStatus() ? loc.getStatus().toCode() : org.getActive() ? "active" : "inactive");
     model.addAttribute("name", org.getName());
     model.addAttribute("type", code(org.getType(), ConsoleController.FACILITY_TYPE));
     model.addAttribute("district", org.hasPartOf() ? names.get(org.getPartOf().getReference()) : null);
@@ -114,6 +117,113 @@ class RegistryController {
     ConsoleFhir.Answer patients = fhir.search(request, login, "Patient?organization=" + enc("Organization/" + id) + "&_summary=count");
     model.addAttribute("patients", patients.ok() && patients.bundle().hasTotal() ? patients.bundle().getTotal() : null);
     return "facility";
+  }
+
+  /**
+   * A registry steward's edit of a facility (name, type, status, coordinates): the Organization
+   * and its Location written in one FHIR transaction as the steward, so the registry's rules
+   * (coordinates inside the district...) and the audit trail apply; a refusal is shown as the API
+   * worded it.
+   */
+  @org.springframework.web.bind.annotation.PostMapping("/facilities/{id}")
+  String edit(@PathVariable String id, @RequestParam String name, @RequestParam(required = false) String type,
+      @RequestParam(required = false) String status, @RequestParam(required = false) String latitude,
+      @RequestParam(required = false) String longitude, Authentication auth, HttpServletRequest request, HttpServletResponse response,
+      org.springframework.web.servlet.mvc.support.RedirectAttributes redirect, Model model) throws Exception {
+    String login = auth.getName();
+    if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) return notFound(response, model);
+    ConsoleFhir.Answer a = fhir.search(request, login, "Organization?_id=" + enc(id));
+    Organization org = a.ok() ? a.bundle().getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        .filter(Organization.class::isInstance).map(Organization.class::cast).findFirst().orElse(null) : null;
+    if (org == null) return notFound(response, model);
+    ConsoleFhir.Answer place = fhir.search(request, login, "Location?organization=" + enc("Organization/" + id) + "&_count=5");
+    Location loc = place.ok() ? place.bundle().getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        .filter(Location.class::isInstance).map(Location.class::cast).findFirst().orElse(null) : null;
+    String problem = null;
+    if (name == null || name.isBlank()) problem = "facility.edit.name";
+    String st = status == null || status.isBlank() ? "active" : status;
+    if (!List.of("active", "inactive", "suspended").contains(st)) problem = "facility.edit.status";
+    java.math.BigDecimal lat = null, lon = null;
+    if (has(latitude) || has(longitude)) {
+      try {
+        lat = new java.math.BigDecimal(latitude.trim().replace(',', '.'));
+        lon = new java.math.BigDecimal(longitude.trim().replace(',', '.'));
+      } catch (NumberFormatException | NullPointerException e) {
+        problem = "facility.edit.position";
+      }
+    }
+    if (problem != null) {
+      redirect.addFlashAttribute("editError", problem);
+      return "redirect:/facilities/" + id;
+    }
+    org.setName(name.trim()).setActive(!st.equals("inactive"));
+    setType(org.getType(), type);
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    tx.addEntry().setResource(org).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Organization/" + id);
+    if (loc != null) {
+      loc.setName(name.trim()).setStatus(Location.LocationStatus.fromCode(st));
+      setType(loc.getType(), type);
+      if (lat != null) loc.setPosition(new Location.LocationPositionComponent().setLatitude(lat).setLongitude(lon));
+      tx.addEntry().setResource(loc).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Location/" + loc.getIdPart());
+    }
+    var r = fhir.post(request, login, "/fhir", "application/fhir+json",
+        ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(tx));
+    if (r.statusCode() == 200) {
+      redirect.addFlashAttribute("saved", true);
+    } else if (r.statusCode() == 403) {
+      response.setStatus(403);
+      model.addAttribute("problem", "facility.edit.forbidden");
+      return "refused";
+    } else {
+      redirect.addFlashAttribute("editRefused", diagnostics(r.body()));
+    }
+    return "redirect:/facilities/" + id;
+  }
+
+  /** The facility registry as CSV, read through the API as the person (registry stewards). */
+  @GetMapping(value = "/facilities.csv")
+  Object exportCsv(Authentication auth, HttpServletRequest request, HttpServletResponse response, Model model) throws Exception {
+    var r = fhir.get(request, auth.getName(), "/api/registry/facilities.csv", "text/csv");
+    if (r.statusCode() != 200) {
+      response.setStatus(r.statusCode() == 403 ? 403 : 502);
+      model.addAttribute("problem", r.statusCode() == 403 ? "facility.edit.forbidden" : "registry.error");
+      return "refused";
+    }
+    return org.springframework.http.ResponseEntity.ok().contentType(new org.springframework.http.MediaType("text", "csv",
+        java.nio.charset.StandardCharsets.UTF_8)).header("Content-Disposition", "attachment; filename=\"etablissements.csv\"").body(r.body());
+  }
+
+  /** A CSV of facilities imported through the API as the person; the answer (counts, or the bad rows) shown on the list. */
+  @org.springframework.web.bind.annotation.PostMapping("/facilities/import")
+  String importCsv(@RequestParam("file") org.springframework.web.multipart.MultipartFile file, Authentication auth,
+      HttpServletRequest request, org.springframework.web.servlet.mvc.support.RedirectAttributes redirect) throws Exception {
+    String body = new String(file.getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    var r = fhir.post(request, auth.getName(), "/api/registry/facilities.csv", "text/csv", body);
+    if (r.statusCode() == 200) {
+      var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      redirect.addFlashAttribute("imported", List.of(n.path("created").asInt(), n.path("updated").asInt()));
+    } else {
+      redirect.addFlashAttribute("importError", diagnostics(r.body()));
+    }
+    return "redirect:/facilities";
+  }
+
+  /** The human part of an OperationOutcome or a problem+json. */
+  private static String diagnostics(String body) {
+    try {
+      var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+      if (n.has("detail")) return n.get("detail").asText();
+      if (n.has("issue")) return n.get("issue").get(0).path("diagnostics").asText();
+    } catch (Exception e) {
+      // not JSON: the body as it came
+    }
+    return body.length() > 500 ? body.substring(0, 500) : body;
+  }
+
+  private static void setType(List<CodeableConcept> types, String type) {
+    if (type == null || type.isBlank() || !ConsoleController.TYPES.contains(type)) return;
+    types.removeIf(t -> t.getCoding().stream().anyMatch(c -> ConsoleController.FACILITY_TYPE.equals(c.getSystem())));
+    types.add(new CodeableConcept(new Coding(ConsoleController.FACILITY_TYPE, type, null)));
   }
 
   @GetMapping("/workers")

@@ -206,6 +206,56 @@ class ConsoleBrowserTest extends FhirTestSupport {
         .isNotEqualTo(nhid(client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(kossi).execute()));
   }
 
+  @Test
+  void a_registry_steward_edits_a_facility_is_told_why_a_position_is_refused_and_imports_a_csv() throws Exception {
+    ConsoleData data = ConsoleData.create(client(), accounts, "clinician");
+    String login = "registre-f-" + data.facility();
+    accounts.save(login, "Abla Mensah", ConsoleData.PASSWORD, List.of("registry-steward"), List.of(), List.of("tg"));
+    signIn(login);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    browser.get("http://localhost:" + port + "/facilities/" + data.facility());
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("facility-edit")));
+    browser.findElement(By.cssSelector("#facility-edit summary")).click();
+    // Latitude and longitude swapped: outside the district, refused with the registry's reason.
+    browser.findElement(By.id("f-lat")).clear();
+    browser.findElement(By.id("f-lat")).sendKeys("1.2");
+    browser.findElement(By.id("f-lon")).clear();
+    browser.findElement(By.id("f-lon")).sendKeys("6.2");
+    browser.findElement(By.cssSelector("#facility-edit button[type=submit]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("facility-refused")));
+    assertThat(browser.findElement(By.id("facility-refused")).getText()).contains("hors des limites");
+    org.hl7.fhir.r4.model.Location before = client().read().resource(org.hl7.fhir.r4.model.Location.class).withId(data.facility()).execute();
+    assertThat(before.getPosition().getLatitude().doubleValue()).isEqualTo(6.2);
+    // A new name and a position inside: saved, in both resources.
+    {
+      browser.findElement(By.id("f-name")).clear();
+      browser.findElement(By.id("f-name")).sendKeys("CMS " + data.facility() + " rénové");
+      browser.findElement(By.id("f-lat")).clear();
+      browser.findElement(By.id("f-lat")).sendKeys("6,25");
+      browser.findElement(By.id("f-lon")).clear();
+      browser.findElement(By.id("f-lon")).sendKeys("1.4");
+      browser.findElement(By.cssSelector("#facility-edit button[type=submit]")).click();
+    }
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("facility-saved")));
+    assertThat(browser.findElement(By.id("facility-name")).getText()).endsWith("rénové");
+    org.hl7.fhir.r4.model.Location after = client().read().resource(org.hl7.fhir.r4.model.Location.class).withId(data.facility()).execute();
+    assertThat(after.getName()).endsWith("rénové");
+    assertThat(after.getPosition().getLatitude().doubleValue()).isEqualTo(6.25);
+    shot("facility-edit");
+
+    // The list: export and import for the steward.
+    browser.get("http://localhost:" + port + "/facilities");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("export-csv")));
+    Path csv = Files.createTempFile("etablissements", ".csv");
+    Files.writeString(csv, "code,name,type,status,district,latitude,longitude\nIMP-" + data.facility() + ",USP importée,USP,active,"
+        + data.district() + ",6.1,1.3\n");
+    browser.findElement(By.id("import-file")).sendKeys(csv.toAbsolutePath().toString());
+    browser.findElement(By.cssSelector("form.import button[type=submit]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("import-done")));
+    assertThat(browser.findElement(By.id("import-done")).getText()).contains("1 établissement(s) créé(s)");
+    Files.delete(csv);
+  }
+
   private String register(String given, String family, String birthDate, String phone) {
     org.hl7.fhir.r4.model.Patient p = new org.hl7.fhir.r4.model.Patient();
     p.addName().setFamily(family).addGiven(given);
