@@ -6,13 +6,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,7 +25,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -54,7 +49,6 @@ class FacilityCsv {
   static final String FACILITY_TYPE = "http://lafia.health/fhir/CodeSystem/facility-type";
   static final List<String> COLUMNS = List.of("code", "name", "type", "status", "district", "latitude", "longitude");
   private static final Set<String> STATUSES = Set.of("active", "inactive", "suspended");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final int MAX_ROWS = 20_000;
 
   private final FhirContext ctx;
@@ -135,7 +129,7 @@ class FacilityCsv {
     for (Row r : rows) {
       if (districts.get(r.district()) == null) errors.add("ligne/line " + r.line() + ": circonscription inconnue / unknown jurisdiction " + r.district());
     }
-    if (!errors.isEmpty()) return rejected(errors);
+    if (!errors.isEmpty()) return RegistryApi.rejected(errors);
     Map<String, String> existing = existing(request, rows.stream().map(Row::code).toList());
 
     Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
@@ -177,7 +171,7 @@ class FacilityCsv {
         int index = Math.min(rows.size() - 1, entry / 2);
         if (index >= 0) detail = "ligne/line " + rows.get(index).line() + " (" + rows.get(index).code() + "): " + detail;
       }
-      return rejected(List.of(detail));
+      return RegistryApi.rejected(List.of(detail));
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("facilities", rows.size());
@@ -254,36 +248,19 @@ class FacilityCsv {
     return d.getIdentifier().stream().map(Identifier::getValue).filter(v -> v != null && !v.isBlank()).findFirst().orElse(d.getIdPart());
   }
 
-  private HttpResponse<String> fhir(HttpServletRequest request, String method, String path, String body) throws Exception {
-    String host = request.getLocalAddr();
-    if (host.contains(":")) host = "[" + host + "]";
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + request.getLocalPort() + request.getContextPath() + path))
-        .timeout(Duration.ofMinutes(5)).header("Accept", "application/fhir+json").header("Authorization", request.getHeader("Authorization"));
-    if (body == null) b.GET();
-    else b.header("Content-Type", "application/fhir+json").method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> fhir(HttpServletRequest request, String method, String path, String body) throws Exception {
+    return Loopback.fhir(request, method, path, body, null);
   }
 
   private String diagnostics(HttpResponse<String> r) {
-    try {
-      OperationOutcome oo = ctx.newJsonParser().parseResource(OperationOutcome.class, r.body());
-      return oo.getIssueFirstRep().getDiagnostics();
-    } catch (RuntimeException e) {
-      return "HTTP " + r.statusCode();
-    }
+    return Loopback.diagnostics(ctx, r);
   }
 
   private ResponseEntity<?> problem(HttpResponse<String> r) {
     return RegistryApi.problem(r.statusCode() >= 400 && r.statusCode() < 500 ? r.statusCode() : 502, diagnostics(r));
   }
 
-  private static ResponseEntity<?> rejected(List<String> errors) {
-    org.springframework.http.ProblemDetail p = org.springframework.http.ProblemDetail.forStatusAndDetail(
-        org.springframework.http.HttpStatus.UNPROCESSABLE_ENTITY, "Rien n'a été importé : " + errors.size() + " erreur(s). / Nothing was"
-            + " imported: " + errors.size() + " error(s). " + String.join(" ; ", errors.subList(0, Math.min(20, errors.size()))));
-    p.setProperty("errors", errors.subList(0, Math.min(200, errors.size())));
-    return ResponseEntity.status(422).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
-  }
+
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);

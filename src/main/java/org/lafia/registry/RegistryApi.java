@@ -2,19 +2,13 @@ package org.lafia.registry;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.lafia.fhir.spi.AuditSink;
 import org.lafia.security.Actor;
@@ -43,7 +37,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping(value = "/api/registry", produces = "application/json")
 class RegistryApi {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final List<String> STATUSES = List.of("open", "deferred", "linked", "distinct");
 
   private final JdbcTemplate jdbc;
@@ -97,7 +90,7 @@ class RegistryApi {
     body.put("reviews", out);
     if (rows.size() == count) {
       body.put("next", "/api/registry/reviews?status=" + status + "&count=" + count + "&after=" + rows.get(rows.size() - 1).get("id")
-          + (patient == null ? "" : "&patient=" + java.net.URLEncoder.encode(patient, StandardCharsets.UTF_8)));
+          + (patient == null ? "" : "&patient=" + java.net.URLEncoder.encode(patient, java.nio.charset.StandardCharsets.UTF_8)));
     }
     return ResponseEntity.ok(body);
   }
@@ -162,23 +155,15 @@ class RegistryApi {
 
   /** The record takes the candidate person's ID, by a FHIR update sent with the steward's own token; null when done. */
   private ResponseEntity<?> link(HttpServletRequest request, String patientId, String nhid) throws Exception {
-    String host = request.getLocalAddr();
-    if (host.contains(":")) host = "[" + host + "]";
-    String base = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + "/fhir/Patient/" + patientId;
-    String auth = request.getHeader("Authorization");
-    HttpResponse<String> got = HTTP.send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
-        .header("Accept", "application/fhir+json").header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofString());
+    String path = "/fhir/Patient/" + patientId;
+    HttpResponse<String> got = Loopback.fhir(request, "GET", path, null, null);
     if (got.statusCode() != 200) return fhirProblem(got, "lire le dossier / reading the record");
     Patient p = ctx.newJsonParser().parseResource(Patient.class, got.body());
     String version = p.getMeta().getVersionId();
     p.getIdentifier().removeIf(i -> NationalHealthId.SYSTEM.equals(i.getSystem()) && i.getUse() != Identifier.IdentifierUse.OLD
         && NationalHealthId.isValid(i.getValue()) && NationalHealthId.parse(i.getValue()).country().equals(country));
     p.addIdentifier(new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(NationalHealthId.SYSTEM).setValue(nhid));
-    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json").header("Authorization", auth)
-        .header("If-Match", "W/\"" + version + "\"")
-        .PUT(HttpRequest.BodyPublishers.ofString(ctx.newJsonParser().encodeResourceToString(p), StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> put = Loopback.fhir(request, "PUT", path, ctx.newJsonParser().encodeResourceToString(p), "W/\"" + version + "\"");
     if (put.statusCode() != 200) return fhirProblem(put, "lier le dossier / linking the record");
     return null;
   }
@@ -281,15 +266,16 @@ class RegistryApi {
   }
 
   private ResponseEntity<?> fhirProblem(HttpResponse<String> r, String doing) {
-    String detail = r.body();
-    try {
-      OperationOutcome oo = ctx.newJsonParser().parseResource(OperationOutcome.class, r.body());
-      detail = oo.getIssueFirstRep().getDiagnostics();
-    } catch (RuntimeException e) {
-      // not an OperationOutcome: the body as it came
-    }
     int status = r.statusCode() >= 400 && r.statusCode() < 500 ? r.statusCode() : 502;
-    return problem(status, "Échec en " + doing.split(" / ")[0] + " : " + detail + " / Failed " + doing.split(" / ")[1] + ".");
+    return problem(status, "Échec en " + doing.split(" / ")[0] + " : " + Loopback.diagnostics(ctx, r) + " / Failed " + doing.split(" / ")[1] + ".");
+  }
+
+  /** A file refused whole: 422, the first errors in the detail, up to 200 in {@code errors}. */
+  static ResponseEntity<?> rejected(List<String> errors) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, "Rien n'a été importé : " + errors.size()
+        + " erreur(s). / Nothing was imported: " + errors.size() + " error(s). " + String.join(" ; ", errors.subList(0, Math.min(20, errors.size()))));
+    p.setProperty("errors", errors.subList(0, Math.min(200, errors.size())));
+    return ResponseEntity.status(422).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
   }
 
   static ResponseEntity<ProblemDetail> problem(int status, String detail) {
