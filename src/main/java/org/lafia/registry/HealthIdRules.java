@@ -117,6 +117,7 @@ class HealthIdRules implements IncomingResources {
     String nhid = d.nhid() != null ? d.nhid() : NationalHealthId.issue(country, next(c)).value();
     p.addIdentifier(new Identifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(NationalHealthId.SYSTEM).setValue(nhid));
     PersonLinks.link(c, p.getIdPart(), nhid, d.band(), d.score(), d.matched(), d.evidence(), PersonLinks.AUTOMATIC);
+    if (d.nhid() != null) seeAlso(p, d.matched()); // joined a person: the record it matched is the same person's
     for (Registration.Candidate cand : d.reviews()) PersonLinks.review(c, p.getIdPart(), cand);
     return true;
   }
@@ -155,7 +156,9 @@ class HealthIdRules implements IncomingResources {
           + " was merged into another person.");
     }
     List<IBaseResource> holders = store.search("Patient", Map.of("identifier", List.of(NationalHealthId.SYSTEM + "|" + to),
-        "_count", List.of("1")));
+        "_count", List.of("20")));
+    holders = holders.stream().filter(h -> to.equals(currentId((Patient) h, country)) && !h.getIdElement().getIdPart().equals(p.getIdPart()))
+        .toList();
     if (holders.isEmpty() && !unmerge) {
       throw new Rejected("Patient.identifier", "Aucune personne du registre ne porte l'identifiant " + to + ". / No person in the"
           + " registry has ID " + to + ".");
@@ -167,6 +170,9 @@ class HealthIdRules implements IncomingResources {
     if (p.getIdentifier().stream().noneMatch(i -> NationalHealthId.SYSTEM.equals(i.getSystem()) && from.equals(i.getValue()))) {
       p.addIdentifier(new Identifier().setUse(Identifier.IdentifierUse.OLD).setSystem(NationalHealthId.SYSTEM).setValue(from));
     }
+    // Patient.link: the record now says which record of its new person to see as well (none after an unmerge to a lone ID).
+    p.getLink().removeIf(l -> l.getType() == Patient.LinkType.SEEALSO);
+    if (!holders.isEmpty()) seeAlso(p, holders.get(0).getIdElement().getIdPart());
     List<IBaseResource> others = store.search("Patient", Map.of("identifier", List.of(NationalHealthId.SYSTEM + "|" + from),
         "_count", List.of("50")));
     boolean othersOnFrom = others.stream().anyMatch(r -> !r.getIdElement().getIdPart().equals(p.getIdPart())
@@ -175,9 +181,26 @@ class HealthIdRules implements IncomingResources {
         unmerge ? "fusion annulée / merge undone" : "fusion / merge");
   }
 
-  /** The former IDs a record had (use old) stay on it, whatever an update sends. */
+  /** {@code Patient.link} of type seealso to another record of the same person (once). */
+  private static void seeAlso(Patient p, String other) {
+    if (other == null) return;
+    String ref = "Patient/" + other;
+    if (p.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.SEEALSO && ref.equals(l.getOther().getReference()))) return;
+    p.addLink().setType(Patient.LinkType.SEEALSO).setOther(new org.hl7.fhir.r4.model.Reference(ref));
+  }
+
+  /** The former IDs a record had (use old) and its links to the same person's records stay on it, whatever an update sends. */
   private static boolean keepOldIds(Patient p, Patient previous) {
     boolean added = false;
+    // And the registry's links to the person's other records, which a facility's own copy does not carry.
+    for (Patient.PatientLinkComponent l : previous.getLink()) {
+      if (l.getType() != Patient.LinkType.SEEALSO || !l.getOther().hasReference()) continue;
+      String ref = l.getOther().getReference();
+      if (p.getLink().stream().noneMatch(x -> x.getType() == Patient.LinkType.SEEALSO && ref.equals(x.getOther().getReference()))) {
+        p.addLink(l.copy());
+        added = true;
+      }
+    }
     for (Identifier i : previous.getIdentifier()) {
       if (!NationalHealthId.SYSTEM.equals(i.getSystem()) || i.getUse() != Identifier.IdentifierUse.OLD) continue;
       boolean present = p.getIdentifier().stream().anyMatch(x -> NationalHealthId.SYSTEM.equals(x.getSystem())

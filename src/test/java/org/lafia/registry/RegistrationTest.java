@@ -84,6 +84,13 @@ class RegistrationTest extends FhirTestSupport {
     assertThat((Double) l.get("score")).isGreaterThanOrEqualTo(0.95);
     assertThat((String) l.get("evidence")).contains("birth_date=exact").contains("phone=exact");
     assertThat(link(first).get("band")).isEqualTo("new");
+    // FHIR's own word for it: the new record links to the record it matched (seealso), and keeps the link when a facility updates it.
+    Patient again2 = read(again);
+    assertThat(again2.getLink()).anyMatch(l -> l.getType() == Patient.LinkType.SEEALSO && l.getOther().getReference().equals("Patient/" + first));
+    again2.getLink().clear();
+    again2.getNameFirstRep().setFamily(family);
+    client().update().resource(again2).execute();
+    assertThat(read(again).getLink()).anyMatch(l -> l.getOther().getReference().equals("Patient/" + first));
     // One person, two source records: both found by the person's ID.
     Bundle both = client().search().forResource(Patient.class)
         .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(NationalHealthId.SYSTEM, healthId(first))).returnBundle(Bundle.class).execute();
@@ -176,6 +183,10 @@ class RegistrationTest extends FhirTestSupport {
     assertThat(HealthIdRules.currentId(after, "TG")).isEqualTo(target);
     assertThat(after.getIdentifier()).anyMatch(i -> own.equals(i.getValue()) && i.getUse() == Identifier.IdentifierUse.OLD);
     assertThat(link(second).get("band")).isEqualTo("steward");
+    assertThat(after.getLink()).singleElement().satisfies(l -> {
+      assertThat(l.getType()).isEqualTo(Patient.LinkType.SEEALSO);
+      assertThat(l.getOther().getReference()).isEqualTo("Patient/" + first);
+    });
     assertThat(jdbc.queryForObject("select merged_into from registry_person where nhid = ?", String.class, own)).isEqualTo(target);
     assertThat(jdbc.queryForObject("select status from registry_review where patient_id = ?", String.class, second)).isEqualTo("linked");
     Map<String, Object> event = jdbc.queryForMap("select kind, from_nhid, to_nhid, by_agent from registry_event where patient_id = ?"
@@ -200,6 +211,7 @@ class RegistrationTest extends FhirTestSupport {
     assertThat(unmerged.statusCode()).as(unmerged.body()).isEqualTo(200);
     Patient restored = read(second);
     assertThat(HealthIdRules.currentId(restored, "TG")).isEqualTo(own);
+    assertThat(restored.getLink()).isEmpty(); // alone again
     assertThat(restored.getIdentifier()).anyMatch(i -> target.equals(i.getValue()) && i.getUse() == Identifier.IdentifierUse.OLD);
     assertThat(jdbc.queryForObject("select merged_into from registry_person where nhid = ?", String.class, own)).isNull();
     assertThat(jdbc.queryForObject("select kind from registry_event where patient_id = ? order by seq desc limit 1", String.class, second))
