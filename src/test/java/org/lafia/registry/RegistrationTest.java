@@ -86,11 +86,11 @@ class RegistrationTest extends FhirTestSupport {
     assertThat(link(first).get("band")).isEqualTo("new");
     // FHIR's own word for it: the new record links to the record it matched (seealso), and keeps the link when a facility updates it.
     Patient again2 = read(again);
-    assertThat(again2.getLink()).anyMatch(l -> l.getType() == Patient.LinkType.SEEALSO && l.getOther().getReference().equals("Patient/" + first));
+    assertThat(again2.getLink()).anyMatch(k -> k.getType() == Patient.LinkType.SEEALSO && k.getOther().getReference().equals("Patient/" + first));
     again2.getLink().clear();
     again2.getNameFirstRep().setFamily(family);
     client().update().resource(again2).execute();
-    assertThat(read(again).getLink()).anyMatch(l -> l.getOther().getReference().equals("Patient/" + first));
+    assertThat(read(again).getLink()).anyMatch(k -> k.getOther().getReference().equals("Patient/" + first));
     // One person, two source records: both found by the person's ID.
     Bundle both = client().search().forResource(Patient.class)
         .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(NationalHealthId.SYSTEM, healthId(first))).returnBundle(Bundle.class).execute();
