@@ -23,7 +23,8 @@ final class Rules {
 
   /**
    * Whether a pair (its comparison levels) may be linked without a person's decision: besides the
-   * names, the exact birth date or the ID, phone or address; the given names to a typo or a sound;
+   * names, the exact birth date or the ID, phone or address; the given names to a typo or a sound,
+   * the family names alike;
    * the same sex when both are known (twins of opposite sex are Rachid and Rachida, Michel and
    * Michèle: one typo apart); birth dates not different.
    */
@@ -33,7 +34,10 @@ final class Rules {
     // A birth date one typo away is no proof alone: two persons born the same month, on the 14th
     // and the 19th, are one typo apart.
     boolean corroborated = born == 0 || beyondDate(code);
-    return corroborated && Comparison.level(code, Comparison.GIVEN) <= 1 && born != Comparison.BIRTH_DATE.levels - 1;
+    int family = Comparison.level(code, Comparison.FAMILY);
+    // A family name entirely different (a name taken at marriage, or another person) is for a steward.
+    boolean familyAlike = family <= 2 || family == Comparison.MISSING;
+    return corroborated && familyAlike && Comparison.level(code, Comparison.GIVEN) <= 1 && born != Comparison.BIRTH_DATE.levels - 1;
   }
 
   /** Whether the national ID or the phone agree to a typo, or the address exactly: more than names and a birth date. */
