@@ -87,8 +87,13 @@ class HealthIdRules implements IncomingResources {
       changed = true;
     } else if (previous != null) {
       if (keepOldIds(p, (Patient) previous)) changed = true;
-      if (own == null && kept == null) changed |= register(c, p); // a record stored before the registry: registered now
-      else ensureLinked(c, id, own != null ? own.getValue() : kept);
+      if (own == null && kept == null) {
+        changed |= register(c, p); // a record stored before the registry: registered now
+      } else {
+        String nhid = own != null ? own.getValue() : kept;
+        ensureLinked(c, id, nhid);
+        rematch(c, p, (Patient) previous, nhid);
+      }
     } else if (own != null) {
       // A person who shows their ID (a card) is that person, whatever the matching would say.
       if (PersonLinks.retired(c, own.getValue())) {
@@ -120,6 +125,22 @@ class HealthIdRules implements IncomingResources {
     if (d.nhid() != null) seeAlso(p, d.matched()); // joined a person: the record it matched is the same person's
     for (Registration.Candidate cand : d.reviews()) PersonLinks.review(c, p.getIdPart(), cand);
     return true;
+  }
+
+  /**
+   * A record whose names, birth date, sex, phone or IDs changed (a facility corrected them) is
+   * matched again: another person it now probably is goes to the stewards' queue. Never linked
+   * without them — a record that has a person is moved only by a steward.
+   */
+  private void rematch(Connection c, Patient p, Patient previous, String nhid) throws SQLException {
+    PersonRecord now = RegistryMatcher.record(p, false), before = RegistryMatcher.record(previous, false);
+    if (java.util.Arrays.equals(now.values(), before.values())) return;
+    // Without its own national health ID: another person's differs by definition, which is what is being asked.
+    Registration.Decision d = registration.decide(c, now.with("nationalId", null));
+    for (Registration.Candidate cand : d.nhid() != null
+        ? List.of(new Registration.Candidate(d.matched(), d.nhid(), d.score(), d.evidence(), true, true)) : d.reviews()) {
+      if (!cand.nhid().equals(nhid)) PersonLinks.review(c, p.getIdPart(), cand);
+    }
   }
 
   /** A record stored before the registry kept its links (migration V16) gets one as it is next written. */

@@ -147,6 +147,26 @@ class RegistrationTest extends FhirTestSupport {
   }
 
   @Test
+  void a_record_corrected_to_match_another_person_is_queued_never_moved() {
+    String first = create(person("Mawuli", family, "male", "1979-12-01", "+228 93 44 55 66"));
+    String other = create(person("Kokou", randomName(), "male", "1993-02-02", null));
+    String before = healthId(other);
+    // The facility corrects the record: it was Mawuli all along, and now it looks very much like the first.
+    Patient corrected = read(other);
+    corrected.getName().clear();
+    corrected.addName(new HumanName().setFamily(family).addGiven("Mawuli"));
+    corrected.setBirthDateElement(new DateType("1979-12-01"));
+    corrected.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("+228 93 44 55 66"));
+    client().update().resource(corrected).execute();
+    assertThat(healthId(other)).isEqualTo(before);
+    List<Map<String, Object>> queue = jdbc.queryForList("select candidate_id, status from registry_review where patient_id = ?", other);
+    assertThat(queue).singleElement().satisfies(q -> {
+      assertThat(q.get("candidate_id")).isEqualTo(first);
+      assertThat(q.get("status")).isEqualTo("open");
+    });
+  }
+
+  @Test
   void a_stranger_is_a_new_person() {
     create(person("Essi", family, "female", "1970-01-05", "+228 93 12 12 12"));
     String other = create(person("Komlan", randomName(), "male", "2001-09-30", "+228 99 87 65 43"));
