@@ -25,10 +25,12 @@ import org.lafia.registry.matching.PersonRecord;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code Patient/$match}: the candidates are found by a few FHIR searches run as the caller (the
- * national health ID; the start of the family name and the birth year; the start of the given
- * name and the birth year; both names swapped; the full birth date and sex; the phone), then each
- * is scored against the Patient by the matching engine. Grades: certain from the auto-link
+ * {@code Patient/$match}: the candidates are the records sharing the most blocking keys with the
+ * Patient in the registry's own index ({@link RegistryIndex}), as many of them as the caller may
+ * see (read by a FHIR search by id run as the caller) — or, for records the index does not know,
+ * a few FHIR searches run as the caller (the national health ID; the start of the family name and
+ * the birth year; the start of the given name and the birth year; both names swapped; the full
+ * birth date and sex; the phone) — then each is scored against the Patient by the matching engine. Grades: certain from the auto-link
  * threshold, probable from the review threshold, possible from 0.1.
  */
 @Component
@@ -41,7 +43,18 @@ class RegistryMatcher implements PatientMatcher {
   private final String country;
   final double probable;
 
-  RegistryMatcher(RegistryProperties props) throws IOException {
+  /** Records read from the registry's index per $match, those sharing the most blocking keys. */
+  static final int INDEXED = 100;
+  private final javax.sql.DataSource dataSource;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  RegistryMatcher(RegistryProperties props, org.springframework.beans.factory.ObjectProvider<javax.sql.DataSource> dataSource)
+      throws IOException {
+    this(props, dataSource.getIfAvailable());
+  }
+
+  RegistryMatcher(RegistryProperties props, javax.sql.DataSource dataSource) throws IOException {
+    this.dataSource = dataSource;
     this.country = props.country();
     this.certain = props.autoLink();
     this.probable = props.review();
@@ -66,7 +79,26 @@ class RegistryMatcher implements PatientMatcher {
           + " phone or the national health ID.");
     }
     Map<String, Patient> candidates = new LinkedHashMap<>();
-    for (Map<String, List<String>> q : searches(record)) {
+    // The registry's own index finds the records sharing the most blocking keys (one statement, at any
+    // registry size); the caller gets only those the FHIR API shows them (one search by id, as them).
+    List<String> indexed = new ArrayList<>();
+    if (dataSource != null) {
+      try (java.sql.Connection c = dataSource.getConnection()) {
+        for (RegistryIndex.Indexed x : RegistryIndex.candidates(c, PersonMatcher.keys(subject), null, INDEXED)) indexed.add(x.record().id());
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("The registry's index could not be read", e);
+      }
+    }
+    for (int i = 0; i < indexed.size(); i += 100) {
+      List<String> chunk = indexed.subList(i, Math.min(indexed.size(), i + 100));
+      for (IBaseResource r : search.apply(Map.of("_id", List.of(String.join(",", chunk)), "_count", List.of("100")))) {
+        candidates.putIfAbsent(r.getIdElement().getIdPart(), (Patient) r);
+      }
+    }
+    // Records the index does not know (written before it existed): the FHIR searches, as before it.
+    List<Map<String, List<String>>> searches = indexed.isEmpty() ? searches(record)
+        : record.nationalId() == null ? List.of() : List.of(q("identifier", NationalHealthId.SYSTEM + "|" + record.nationalId()));
+    for (Map<String, List<String>> q : searches) {
       for (IBaseResource r : search.apply(q)) {
         Patient p = (Patient) r;
         candidates.putIfAbsent(p.getIdPart(), p);
