@@ -108,8 +108,11 @@ public final class DemoWorkers {
     int[] prefixes = {90, 91, 92, 93, 70, 96, 97, 98, 99, 79};
     String phone = String.format("+228 %d %02d %02d %02d", prefixes[rnd.nextInt(prefixes.length)], rnd.nextInt(100),
         rnd.nextInt(100), rnd.nextInt(100));
+    // The year of licensing drawn; the number made unique (a licence number names one worker: WorkerRules).
+    int licensed = birth.getYear() + 25 + rnd.nextInt(8);
+    rnd.nextInt(100_000); // the draw that used to be the number: kept, so that every other draw stays as it was
     String licence = cadre.prefix() == null ? null
-        : String.format("TG-%s-%d-%05d", cadre.prefix(), birth.getYear() + 25 + rnd.nextInt(8), rnd.nextInt(100_000));
+        : String.format("TG-%s-%d-%s-%02d", cadre.prefix(), licensed, f.code().replace("-", ""), n);
     String[] specialty = null;
     if (cadre.code().equals("medecin")) {
       boolean hospital = f.type().equals("CHU") || f.type().equals("CHR") || f.type().equals("CHP");
