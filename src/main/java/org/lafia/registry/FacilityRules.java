@@ -68,14 +68,14 @@ class FacilityRules implements IncomingResources {
   @Override
   public boolean prepare(Connection c, String type, IBaseResource resource, IBaseResource previous, Store store) throws SQLException {
     if (resource instanceof Location l && facility(l.getType())) {
-      if (!l.hasPartOf() || !l.getPartOf().hasReference()) {
+      if (!l.hasPartOf() || !(l.getPartOf().hasReference() || l.getPartOf().hasIdentifier())) {
         throw new Rejected("Location.partOf", "Un établissement appartient à une circonscription (district, préfecture) :"
             + " donnez Location.partOf. / A facility belongs to a jurisdiction: give Location.partOf.");
       }
       uniqueCodes(store, "Location", l.getIdPart(), l.getIdentifier());
       if (l.hasPosition()) inside(store, l);
     } else if (resource instanceof Organization o && facility(o.getType())) {
-      if (!o.hasPartOf() || !o.getPartOf().hasReference()) {
+      if (!o.hasPartOf() || !(o.getPartOf().hasReference() || o.getPartOf().hasIdentifier())) {
         throw new Rejected("Organization.partOf", "Un établissement relève d'une circonscription : donnez Organization.partOf."
             + " / A facility belongs to a jurisdiction: give Organization.partOf.");
       }

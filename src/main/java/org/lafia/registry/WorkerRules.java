@@ -54,11 +54,12 @@ class WorkerRules implements IncomingResources {
         }
       }
     } else if (resource instanceof PractitionerRole r) {
-      if (!r.hasPractitioner() || !r.getPractitioner().hasReference()) {
+      // A literal reference or a logical one (an identifier: Synthea's NPI, iHRIS's own numbers) says who and where alike.
+      if (!r.hasPractitioner() || !(r.getPractitioner().hasReference() || r.getPractitioner().hasIdentifier())) {
         throw new Rejected("PractitionerRole.practitioner", "Un poste est celui d'un professionnel : donnez PractitionerRole.practitioner."
             + " / A role is a health worker's: give PractitionerRole.practitioner.");
       }
-      if (!r.hasOrganization() || !r.getOrganization().hasReference()) {
+      if (!r.hasOrganization() || !(r.getOrganization().hasReference() || r.getOrganization().hasIdentifier())) {
         throw new Rejected("PractitionerRole.organization", "Un poste est dans un établissement : donnez PractitionerRole.organization."
             + " / A role is at a facility: give PractitionerRole.organization.");
       }
