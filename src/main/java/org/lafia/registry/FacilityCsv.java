@@ -2,8 +2,6 @@ package org.lafia.registry;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -17,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.hl7.fhir.r4.model.Bundle;
@@ -94,30 +91,21 @@ class FacilityCsv {
 
   @PostMapping(value = "/api/registry/facilities.csv", consumes = {"text/csv", "text/plain"}, produces = "application/json")
   ResponseEntity<?> importCsv(@RequestBody(required = false) String body, HttpServletRequest request) throws Exception {
-    if (body == null || body.isBlank()) return RegistryApi.problem(400, "Fichier vide : une ligne d'en-tête " + COLUMNS + " puis une ligne"
-        + " par établissement. / Empty file: a header " + COLUMNS + " then one row per facility.");
+    List<CSVRecord> records;
+    try {
+      records = CsvUpload.read(body, COLUMNS, MAX_ROWS, "établissement / facility");
+    } catch (CsvUpload.Refused e) {
+      return e.answer;
+    }
     List<Row> rows = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    try (CSVParser p = CSVParser.parse(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body),
-        CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).build())) {
-      List<String> missing = COLUMNS.stream().filter(c -> !p.getHeaderMap().containsKey(c)).toList();
-      if (!missing.isEmpty()) {
-        return RegistryApi.problem(400, "Colonnes manquantes : " + missing + " (attendu : " + String.join(",", COLUMNS) + "). / Missing"
-            + " columns: " + missing + ".");
-      }
-      Set<String> codes = new java.util.HashSet<>();
-      for (CSVRecord r : p) {
-        long line = r.getRecordNumber() + 1;
-        if (rows.size() >= MAX_ROWS) return RegistryApi.problem(413, "Plus de " + MAX_ROWS + " lignes : importez en plusieurs fichiers."
-            + " / More than " + MAX_ROWS + " rows: import in several files.");
-        Row row = row(r, line, errors);
-        if (row != null && !codes.add(row.code())) errors.add("ligne/line " + line + ": code " + row.code() + " en double / twice in the file");
-        if (row != null) rows.add(row);
-      }
-    } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
-      return RegistryApi.problem(400, "Ce n'est pas un CSV lisible : " + e.getMessage() + " / Not a readable CSV.");
+    Set<String> codes = new java.util.HashSet<>();
+    for (CSVRecord r : records) {
+      long line = CsvUpload.line(r);
+      Row row = row(r, line, errors);
+      if (row != null && !codes.add(row.code())) errors.add("ligne/line " + line + ": code " + row.code() + " en double / twice in the file");
+      if (row != null) rows.add(row);
     }
-    if (rows.isEmpty() && errors.isEmpty()) return RegistryApi.problem(400, "Aucun établissement dans le fichier. / No facility in the file.");
 
     // The jurisdictions named, and the facilities that exist already (kept under their ids).
     Map<String, String> districts = new HashMap<>();
@@ -203,7 +191,7 @@ class FacilityCsv {
   }
 
   private static String get(CSVRecord r, String column) {
-    return r.isSet(column) && r.get(column) != null ? r.get(column).strip() : "";
+    return CsvUpload.get(r, column);
   }
 
   /** The id of the jurisdiction (a Location) a file names by code, P-code or id, or null. */

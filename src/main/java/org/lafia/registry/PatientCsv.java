@@ -2,7 +2,6 @@ package org.lafia.registry;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Bundle;
@@ -65,28 +62,24 @@ class PatientCsv {
     }
     if (facility != null && !facility.matches("[A-Za-z0-9.-]{1,64}")) return RegistryApi.problem(400, "facility= est un id d'Organization."
         + " / facility= is an Organization id.");
-    if (body == null || body.isBlank()) return RegistryApi.problem(400, "Fichier vide. / Empty file.");
+    List<CSVRecord> records;
+    try {
+      records = CsvUpload.read(body, List.of("id"), MAX_ROWS, "patient / patient");
+    } catch (CsvUpload.Refused e) {
+      return e.answer;
+    }
     List<String> errors = new ArrayList<>();
     List<Object[]> rows = new ArrayList<>(); // line, record number, Patient
-    try (CSVParser p = CSVParser.parse(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body),
-        CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).build())) {
-      if (!p.getHeaderMap().containsKey("id")) return RegistryApi.problem(400, "Colonne 'id' manquante (le numéro de dossier). / Missing"
-          + " column 'id' (the record number). Columns: " + COLUMNS);
-      java.util.Set<String> ids = new java.util.HashSet<>();
-      for (CSVRecord r : p) {
-        long line = r.getRecordNumber() + 1;
-        if (rows.size() >= MAX_ROWS) return RegistryApi.problem(413, "Plus de " + MAX_ROWS + " lignes. / More than " + MAX_ROWS + " rows.");
-        Patient patient = patient(r, line, system, facility, errors);
-        if (patient == null) continue;
-        String id = get(r, "id");
-        if (!ids.add(id)) errors.add("ligne/line " + line + ": numéro de dossier " + id + " en double / record number twice");
-        rows.add(new Object[] {line, id, patient});
-      }
-    } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-      return RegistryApi.problem(400, "Ce n'est pas un CSV lisible : " + e.getMessage() + " / Not a readable CSV.");
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (CSVRecord r : records) {
+      long line = CsvUpload.line(r);
+      Patient patient = patient(r, line, system, facility, errors);
+      if (patient == null) continue;
+      String id = get(r, "id");
+      if (!ids.add(id)) errors.add("ligne/line " + line + ": numéro de dossier " + id + " en double / record number twice");
+      rows.add(new Object[] {line, id, patient});
     }
     if (!errors.isEmpty()) return RegistryApi.rejected(errors);
-    if (rows.isEmpty()) return RegistryApi.problem(400, "Aucun patient dans le fichier. / No patient in the file.");
     Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     for (Object[] row : rows) {
       // A record number already registered is that record, updated: importing a list twice registers nobody twice.
@@ -179,6 +172,6 @@ class PatientCsv {
   }
 
   private static String get(CSVRecord r, String column) {
-    return r.isMapped(column) && r.isSet(column) && r.get(column) != null ? r.get(column).strip() : "";
+    return CsvUpload.get(r, column);
   }
 }

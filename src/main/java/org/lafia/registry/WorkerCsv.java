@@ -2,7 +2,6 @@ package org.lafia.registry;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -15,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.hl7.fhir.r4.model.Bundle;
@@ -100,29 +98,24 @@ class WorkerCsv {
 
   @PostMapping(value = "/api/registry/workers.csv", consumes = {"text/csv", "text/plain"}, produces = "application/json")
   ResponseEntity<?> importCsv(@RequestBody(required = false) String body, HttpServletRequest request) throws Exception {
-    if (body == null || body.isBlank()) return RegistryApi.problem(400, "Fichier vide : une ligne d'en-tête " + COLUMNS
-        + " puis une ligne par professionnel. / Empty file: a header " + COLUMNS + " then one row per health worker.");
+    List<CSVRecord> records;
+    try {
+      records = CsvUpload.read(body, COLUMNS, MAX_ROWS, "professionnel / health worker");
+    } catch (CsvUpload.Refused e) {
+      return e.answer;
+    }
     List<Row> rows = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    try (CSVParser p = CSVParser.parse(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body),
-        CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).build())) {
-      List<String> missing = COLUMNS.stream().filter(c -> !p.getHeaderMap().containsKey(c)).toList();
-      if (!missing.isEmpty()) return RegistryApi.problem(400, "Colonnes manquantes : " + missing + ". / Missing columns: " + missing + ".");
-      Set<String> keys = new java.util.HashSet<>();
-      for (CSVRecord r : p) {
-        long line = r.getRecordNumber() + 1;
-        if (rows.size() >= MAX_ROWS) return RegistryApi.problem(413, "Plus de " + MAX_ROWS + " lignes. / More than " + MAX_ROWS + " rows.");
-        Row row = row(r, line, errors);
-        if (row == null) continue;
-        if (!keys.add(row.id().isEmpty() ? "licence:" + row.licence() : row.id())) {
-          errors.add("ligne/line " + line + ": professionnel en double / the same health worker twice");
-        }
-        rows.add(row);
+    Set<String> keys = new java.util.HashSet<>();
+    for (CSVRecord r : records) {
+      long line = CsvUpload.line(r);
+      Row row = row(r, line, errors);
+      if (row == null) continue;
+      if (!keys.add(row.id().isEmpty() ? "licence:" + row.licence() : row.id())) {
+        errors.add("ligne/line " + line + ": professionnel en double / the same health worker twice");
       }
-    } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-      return RegistryApi.problem(400, "Ce n'est pas un CSV lisible : " + e.getMessage() + " / Not a readable CSV.");
+      rows.add(row);
     }
-    if (rows.isEmpty() && errors.isEmpty()) return RegistryApi.problem(400, "Aucun professionnel dans le fichier. / No health worker in the file.");
     Map<String, String> facilities = new HashMap<>();
     for (Row r : rows) {
       if (!facilities.containsKey(r.facility())) facilities.put(r.facility(), facility(request, r.facility()));
@@ -189,7 +182,7 @@ class WorkerCsv {
   }
 
   private static String get(CSVRecord r, String column) {
-    return r.isSet(column) && r.get(column) != null ? r.get(column).strip() : "";
+    return CsvUpload.get(r, column);
   }
 
   /** The id of the facility (an Organization) a file names by code or id, or null. */

@@ -35,8 +35,6 @@ public interface IncomingResources {
   interface Store {
     /** The first page of a FHIR search (parameters as in a query string; {@code _count} is honoured). */
     java.util.List<IBaseResource> search(String type, java.util.Map<String, java.util.List<String>> params) throws SQLException;
-
-    Store NONE = (type, params) -> java.util.List.of();
   }
 
   /** A resource refused by a rule: answered 422 with an OperationOutcome naming the element. */
