@@ -36,6 +36,19 @@ public class Shots {
       w.until(ExpectedConditions.attributeToBeNotEmpty(b.findElement(By.id("map")), "data-facility-count")); Thread.sleep(800);
       b.manage().window().setSize(new Dimension(360, 1400)); Thread.sleep(800);
       Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("home-en-phone.png"), StandardCopyOption.REPLACE_EXISTING);
+      // The registry steward's review queue (the demo's namesakes the registry could not decide alone).
+      b.manage().window().setSize(new Dimension(1280, 1000));
+      b.get(base + "/?lang=fr");
+      w.until(ExpectedConditions.presenceOfElementLocated(By.id("map")));
+      b.findElement(By.cssSelector("header form button")).click();
+      w.until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+      b.findElement(By.id("username")).sendKeys("registre"); b.findElement(By.id("password")).sendKeys("Lafia-Demo-2026");
+      b.findElement(By.cssSelector("form button[type=submit]")).click();
+      w.until(ExpectedConditions.presenceOfElementLocated(By.id("map")));
+      b.get(base + "/reviews");
+      w.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1"))); Thread.sleep(300);
+      System.out.println("review pairs=" + b.findElements(By.cssSelector("section.pair")).size());
+      Files.copy(((TakesScreenshot) b).getScreenshotAs(OutputType.FILE).toPath(), out.resolve("reviews-fr.png"), StandardCopyOption.REPLACE_EXISTING);
     } finally { b.quit(); }
   }
 }

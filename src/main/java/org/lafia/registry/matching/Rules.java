@@ -57,6 +57,9 @@ final class Rules {
   /** Whether a pair is worth a steward's time. */
   static boolean plausible(long code) {
     if (idsDiffer(code)) return false;
+    int given0 = Comparison.level(code, Comparison.GIVEN);
+    // A girl and a boy with other given names (twins of opposite sex): nothing for a steward to decide.
+    if (Comparison.level(code, Comparison.SEX) == 1 && given0 >= 2 && given0 != Comparison.MISSING) return false;
     int given = Comparison.level(code, Comparison.GIVEN);
     int family = Comparison.level(code, Comparison.FAMILY);
     int born = Comparison.level(code, Comparison.BIRTH_DATE);
