@@ -89,12 +89,7 @@ final class ConsoleFhir {
 
   /** A JSON POST to this node's APIs ({@code /api/…}) as the person. */
   HttpResponse<String> postJson(HttpServletRequest request, String login, String path, String json) throws IOException, InterruptedException {
-    String host = request.getLocalAddr();
-    if (host.contains(":")) host = "[" + host + "]";
-    String url = "http://" + host + ":" + request.getLocalPort() + request.getContextPath() + path;
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Accept", "application/json")
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + tokenFor(login))
-        .POST(HttpRequest.BodyPublishers.ofString(json, java.nio.charset.StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+    return post(request, login, path, "application/json", json);
   }
 
   /** Any GET of this node's APIs ({@code /fhir/…}, {@code /api/…}) as the person. */
