@@ -107,7 +107,7 @@ class HealthIdRules implements IncomingResources {
     }
     // What the registry matches the next records on: this record as it is now stored.
     PersonRecord indexed = RegistryMatcher.record(p, false);
-    RegistryIndex.put(c, indexed, PersonMatcher.keys(registration.engine().prepare(indexed)));
+    RegistryIndex.put(c, indexed, () -> PersonMatcher.keys(registration.engine().prepare(indexed)));
     return changed;
   }
 

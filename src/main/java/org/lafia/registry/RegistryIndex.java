@@ -26,17 +26,30 @@ final class RegistryIndex {
 
   private RegistryIndex() {}
 
-  static void put(Connection c, PersonRecord r, List<String> keys) throws SQLException {
-    remove(c, r.id());
-    try (PreparedStatement ps = c.prepareStatement("insert into registry_record (patient_id, fields) values (?, ?)")) {
+  /**
+   * Indexes a record as it is now stored; a write that changed none of what it is matched on (most
+   * updates: a facility adding an encounter note to the record) costs one statement, and its keys
+   * are not even computed.
+   */
+  static void put(Connection c, PersonRecord r, java.util.function.Supplier<List<String>> keys) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("insert into registry_record (patient_id, fields) values (?, ?)"
+        + " on conflict (patient_id) do update set fields = excluded.fields, updated = now()"
+        + " where registry_record.fields is distinct from excluded.fields returning 1")) {
       ps.setString(1, r.id());
       ps.setArray(2, c.createArrayOf("text", r.values()));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return; // indexed as it is already
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("delete from registry_key where patient_id = ?")) {
+      ps.setString(1, r.id());
       ps.executeUpdate();
     }
-    if (keys.isEmpty()) return;
+    List<String> k = keys.get();
+    if (k.isEmpty()) return;
     try (PreparedStatement ps = c.prepareStatement("insert into registry_key (key, patient_id) select distinct k, ? from unnest(?::text[]) k")) {
       ps.setString(1, r.id());
-      ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+      ps.setArray(2, c.createArrayOf("text", k.toArray()));
       ps.executeUpdate();
     }
   }

@@ -216,19 +216,11 @@ final class Operations {
     Map<String, org.hl7.fhir.r4.model.Patient> byId = new java.util.HashMap<>();
     try (Connection c = fhir.dataSource().getConnection()) {
       org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
+      java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> asCaller = patientsAsCaller(c, req, scope);
       java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> search = q -> {
-        try {
-          org.lafia.fhir.search.SearchResult sr = fhir.search().search(c, "Patient", q, true, req.base, scope);
-          List<IBaseResource> out = new ArrayList<>();
-          for (StoredResource s : sr.matches()) {
-            org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) fhir.parseJson(s.body());
-            byId.putIfAbsent(s.id(), p);
-            out.add(p);
-          }
-          return out;
-        } catch (SQLException e) {
-          throw new SearchFailed(e);
-        }
+        List<IBaseResource> seen = asCaller.apply(q);
+        for (IBaseResource p : seen) byId.putIfAbsent(p.getIdElement().getIdPart(), (org.hl7.fhir.r4.model.Patient) p);
+        return seen;
       };
       try {
         found = fhir.matcher().match(patient, search, count, onlyCertain);
@@ -286,15 +278,7 @@ final class Operations {
     List<IBaseResource> records = new ArrayList<>();
     try (Connection c = fhir.dataSource().getConnection()) {
       org.lafia.fhir.spi.PatientScope scope = fhir.access().patientScope();
-      java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> search = q -> {
-        try {
-          List<IBaseResource> found = new ArrayList<>();
-          for (StoredResource s : fhir.search().search(c, "Patient", q, true, req.base, scope).matches()) found.add(fhir.parseJson(s.body()));
-          return found;
-        } catch (SQLException e) {
-          throw new SearchFailed(e);
-        }
-      };
+      java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> search = patientsAsCaller(c, req, scope);
       try {
         List<IBaseResource> named = search.apply(Map.of("identifier", List.of(system + "|" + value), "_count", List.of("50")));
         if (named.isEmpty()) {
@@ -339,6 +323,20 @@ final class Operations {
     out.resource(req, resp, 200, answer);
     fhir.audit().record(new org.lafia.fhir.spi.AuditSink.Access('E', "ihe-pix", 0, patients,
         patients.stream().map(id -> "Patient/" + id).limit(50).toList(), "Patient/$ihe-pix?sourceIdentifier=" + source, null));
+  }
+
+  /** FHIR searches of Patients as the caller sees them, for the registry's operations ($match, $ihe-pix). */
+  private java.util.function.Function<Map<String, List<String>>, List<IBaseResource>> patientsAsCaller(Connection c, FhirRequest req,
+      org.lafia.fhir.spi.PatientScope scope) {
+    return q -> {
+      try {
+        List<IBaseResource> found = new ArrayList<>();
+        for (StoredResource s : fhir.search().search(c, "Patient", q, true, req.base, scope).matches()) found.add(fhir.parseJson(s.body()));
+        return found;
+      } catch (SQLException e) {
+        throw new SearchFailed(e);
+      }
+    };
   }
 
   /** A candidate search's SQLException, carried through the matcher's function. */
